@@ -1,0 +1,193 @@
+#include "cli/run.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "cli/diag.h"
+#include "core/pipeline.h"
+#include "core/status.h"
+#include "core/string_view_compat.h"
+#include "io/compression.h"
+#include "io/corpus.h"
+#include "io/file_io.h"
+#include "io/output.h"
+
+namespace dedup {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool IsDirectory(const std::string& path) {
+  struct stat st {};
+  return path != "-" && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Reads every input into the corpus. Directories are walked; their files
+// keep their relative path under -o and take their directory as source.
+absl::Status LoadInputs(const CliArgs& args, Corpus& corpus, bool& any_error) {
+  std::vector<std::string> inputs = args.inputs;
+  if (inputs.empty()) inputs.push_back("-");
+  for (const std::string& path : inputs) {
+    std::vector<std::pair<std::string, std::string>> files;  // (path, rel_path)
+    if (IsDirectory(path)) {
+      DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> rels, ListFilesRecursive(path));
+      for (const std::string& rel : rels) files.emplace_back((fs::path(path) / rel).string(), rel);
+    } else {
+      files.emplace_back(path, path == "-" ? "stdin" : fs::path(path).filename().string());
+    }
+    for (const auto& [file, rel] : files) {
+      const std::string source_hint = fs::path(rel).parent_path().string();
+      const absl::Status status = corpus.AddInput(file, rel, source_hint);
+      if (status.ok()) continue;
+      if (!corpus.options().skip_bad_records) return status;
+      PrintError(absl::StrCat(status.message(), " (file skipped)"));
+      any_error = true;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// -o names a directory when it ends in '/', already is one, or the inputs
+// are several files or a directory.
+bool OutputIsDirectory(const CliArgs& args) {
+  if (args.output.empty()) return false;
+  if (args.output.back() == '/' || IsDirectory(args.output)) return true;
+  if (args.inputs.size() > 1) return true;
+  return args.inputs.size() == 1 && IsDirectory(args.inputs[0]);
+}
+
+absl::Status CheckOutputOutsideInputs(const CliArgs& args) {
+  if (args.output.empty()) return absl::OkStatus();
+  std::error_code ec;
+  const fs::path out = fs::weakly_canonical(args.output, ec);
+  for (const std::string& in : args.inputs) {
+    if (!IsDirectory(in)) continue;
+    const fs::path dir = fs::weakly_canonical(in, ec);
+    auto [d, o] = std::mismatch(dir.begin(), dir.end(), out.begin(), out.end());
+    if (d == dir.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("output directory ", args.output, " is inside input directory ", in));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteOneFile(const std::string& path, std::string_view data) { return WriteFileAtomic(path, data); }
+
+// Writes each input's cleaned documents: to stdout, to one file, or mirrored
+// under a directory with the input's compression.
+absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {
+  if (args.output.empty() || args.output == "-") {
+    StreamSink sink(stdout);
+    for (size_t i = 0; i < corpus.inputs().size(); ++i) {
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+    }
+    return sink.Flush();
+  }
+  const bool to_dir = OutputIsDirectory(args);
+  for (size_t i = 0; i < corpus.inputs().size(); ++i) {
+    const CorpusInput& input = corpus.inputs()[i];
+    bool any_kept = false;
+    for (size_t d = input.first_doc; d < input.first_doc + input.num_docs; ++d) any_kept |= result.docs[d].keep;
+    // A plain file is one document: a dropped one leaves no output file.
+    if (to_dir && input.framing == TextFraming::kWholeFile && input.format == InputFormat::kText && !any_kept &&
+        input.num_docs > 0)
+      continue;
+    StringSink sink;
+    DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+    std::string bytes = std::move(sink.str());
+    if (input.compression != Compression::kNone) {
+      DEDUP_ASSIGN_OR_RETURN(bytes, Compress(input.compression, bytes));
+    }
+    const std::string path = to_dir ? (fs::path(args.output) / input.rel_path).string() : args.output;
+    DEDUP_RETURN_IF_ERROR(WriteOneFile(path, bytes));
+    if (!to_dir) break;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteReport(const std::string& path, const Corpus& corpus, const PipelineResult& result) {
+  AtomicFileWriter writer;
+  DEDUP_RETURN_IF_ERROR(writer.Open(path));
+  std::string line;
+  for (size_t d = 0; d < corpus.size(); ++d) {
+    line.clear();
+    AppendReportLine(corpus, result, d, &line);
+    DEDUP_RETURN_IF_ERROR(writer.Append(line));
+  }
+  return writer.Commit();
+}
+
+}  // namespace
+
+int Run(const CliArgs& args) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  SetVerbosity(2 - args.quiet);
+  auto pipeline_options = MakePipelineOptions(args);
+  auto corpus_options = MakeCorpusOptions(args);
+  for (const absl::Status& s : {pipeline_options.status(), corpus_options.status()}) {
+    if (!s.ok()) {
+      PrintError(StdView(s.message()));
+      return kExitUsage;
+    }
+  }
+  if (args.inputs.empty() && isatty(STDIN_FILENO)) {
+    PrintError("stdin is a terminal; give FILEs or pipe input in (see dedup --help)");
+    return kExitUsage;
+  }
+  if (const absl::Status s = CheckOutputOutsideInputs(args); !s.ok()) {
+    PrintError(StdView(s.message()));
+    return kExitUsage;
+  }
+
+  bool any_error = false;
+  Corpus corpus(*std::move(corpus_options));
+  if (const absl::Status s = LoadInputs(args, corpus, any_error); !s.ok()) {
+    PrintError(StdView(s.message()));
+    return kExitRuntimeError;
+  }
+  for (const std::string& w : corpus.warnings()) PrintWarning(w);
+  any_error |= corpus.bad_records() > 0;
+  for (const CorpusInput& input : corpus.inputs()) {
+    if (input.format == InputFormat::kText && input.framing == TextFraming::kParagraphs && input.num_docs > 0) {
+      PrintWarning(absl::StrCat(input.path == "-" ? "stdin" : input.path,
+                                ": no document separator found; working on paragraphs "
+                                "(use --doc-sep LINE, NUL or form feeds, or JSONL for document framing)"));
+      break;
+    }
+  }
+  RunTimes times;
+  times.read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+
+  PipelineProgress progress;
+  uint64_t total_bytes = 0;
+  for (const CorpusInput& input : corpus.inputs()) total_bytes += input.buffer.size();
+  PipelineResult result;
+  {
+    const bool show = args.progress.value_or(isatty(STDERR_FILENO) != 0) && args.quiet == 0;
+    ProgressLine line(&progress, total_bytes, show);
+    result = RunPipeline(corpus, *pipeline_options, &progress);
+  }
+
+  const auto write_start = Clock::now();
+  absl::Status status = WriteOutputs(args, corpus, result);
+  if (status.ok() && !args.report.empty()) status = WriteReport(args.report, corpus, result);
+  times.write_seconds = std::chrono::duration<double>(Clock::now() - write_start).count();
+  times.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  if (absl::IsCancelled(status)) return any_error ? kExitRuntimeError : kExitOk;  // closed pipe: stop quietly
+  if (!status.ok()) {
+    PrintError(StdView(status.message()));
+    return kExitRuntimeError;
+  }
+  if (args.stats) PrintStats(corpus, result, times, args.top_blocks);
+  return any_error ? kExitRuntimeError : kExitOk;
+}
+
+}  // namespace dedup

@@ -1,0 +1,35 @@
+// File: core/hash.h
+// The only includer of xxhash.h: XXH3 inlined for short inputs (tokens,
+// shingles), plus the cheap 64-bit mixers derived from it.
+#ifndef DEDUP_CORE_HASH_H_
+#define DEDUP_CORE_HASH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace dedup {
+
+inline uint64_t HashBytes(const void* data, size_t size, uint64_t seed = 0) {
+  return XXH3_64bits_withSeed(data, size, seed);
+}
+inline uint64_t HashString(std::string_view s, uint64_t seed = 0) {
+  return HashBytes(s.data(), s.size(), seed);
+}
+
+// A bijective 64-bit finaliser (splitmix64): spreads a seed or combines keys.
+inline uint64_t Mix64(uint64_t x) {
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+}  // namespace dedup
+
+#endif  // DEDUP_CORE_HASH_H_

@@ -1,0 +1,79 @@
+// File: core/minhash.h
+// Shingles and MinHash signatures. A signature is K 32-bit minima. Two
+// schemes: one-permutation hashing (OPH: each shingle lands in one of K bins,
+// O(1) per shingle) with optimal densification, the default; and classic
+// MinHash (K hash functions, O(K) per shingle), kept as a reference.
+//
+// Signatures are built "raw" (empty bins = kEmptyBin) so that raw signatures
+// of disjoint parts of a document can be merged with an element-wise minimum;
+// Finalize() then densifies. Similarity is only defined between finalised
+// signatures of the same scheme, K and seed.
+#ifndef DEDUP_CORE_MINHASH_H_
+#define DEDUP_CORE_MINHASH_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/hash.h"
+
+namespace dedup {
+
+inline constexpr uint32_t kEmptyBin = 0xFFFFFFFFu;
+
+enum class MinHashScheme { kOnePermutation, kClassic };
+
+// Hash of the shingle of `width` consecutive token hashes starting at tokens.
+inline uint64_t HashShingle(const uint64_t* tokens, uint32_t width) {
+  return HashBytes(tokens, width * sizeof(uint64_t), 0x5348494e474c45ULL);
+}
+
+class MinHasher {
+ public:
+  MinHasher(MinHashScheme scheme, int num_perm, uint64_t seed);
+
+  int num_perm() const { return num_perm_; }
+  MinHashScheme scheme() const { return scheme_; }
+
+  // Sets every value of sig (num_perm entries) to kEmptyBin.
+  void Reset(std::span<uint32_t> sig) const;
+  // Lowers sig by one shingle hash. Thread-safe (const).
+  void Add(uint64_t shingle_hash, std::span<uint32_t> sig) const {
+    if (scheme_ == MinHashScheme::kOnePermutation) {
+      const uint64_t h = Mix64(shingle_hash ^ seed_);
+      const uint32_t bin = static_cast<uint32_t>(((h >> 32) * static_cast<uint64_t>(num_perm_)) >> 32);
+      uint32_t v = static_cast<uint32_t>(h);
+      v -= (v == kEmptyBin);  // keep the sentinel free
+      if (v < sig[bin]) sig[bin] = v;
+    } else {
+      AddClassic(shingle_hash, sig);
+    }
+  }
+  // Fills empty bins (OPH optimal densification); no-op for classic or an
+  // all-empty signature.
+  void Finalize(std::span<uint32_t> sig) const;
+
+ private:
+  void AddClassic(uint64_t shingle_hash, std::span<uint32_t> sig) const;
+
+  MinHashScheme scheme_;
+  int num_perm_;
+  uint64_t seed_;
+  std::vector<uint64_t> mul_;  // classic: odd multipliers, one per function
+  std::vector<uint64_t> add_;
+};
+
+// Elementwise minimum: dst = min(dst, src). Both raw (not finalised).
+void MergeSignature(std::span<const uint32_t> src, std::span<uint32_t> dst);
+
+// Share of positions where a and b agree: the Jaccard estimate. Positions
+// empty in both (only possible for all-empty signatures) count as disagreeing.
+double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b);
+
+// Containment of the smaller set in the larger, from a Jaccard estimate and
+// the two set sizes: |A n B| = J (|A| + |B|) / (1 + J).
+double ContainmentFromJaccard(double jaccard, uint64_t size_a, uint64_t size_b);
+
+}  // namespace dedup
+
+#endif  // DEDUP_CORE_MINHASH_H_

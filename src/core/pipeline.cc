@@ -1,0 +1,360 @@
+#include "core/pipeline.h"
+
+#include <algorithm>
+#include <chrono>
+#include <span>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_format.h"
+#include "core/hash.h"
+#include "core/parallel.h"
+#include "core/tokenize.h"
+
+namespace dedup {
+namespace {
+
+constexpr size_t kChunkDocs = 64;  // documents per work item: small enough to balance
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+uint64_t LineHash(const TokenStream& ts, const LineSpan& line) {
+  return HashBytes(ts.folded.data() + line.first_token, line.num_tokens * sizeof(uint64_t),
+                   0x4c494e45ULL);
+}
+
+// A raw signature of a candidate line, shared by every document carrying it.
+struct LineSketch {
+  std::vector<uint32_t> sig;
+  uint64_t size = 0;
+};
+
+// Per-thread scratch reused across documents.
+struct Scratch {
+  std::string text;
+  Tokenizer tokenizer;
+  TokenStream tokens;
+  std::vector<int32_t> token_line;  // candidate line index per token, -1 outside
+  absl::flat_hash_set<uint64_t> distinct;
+  absl::flat_hash_set<uint64_t> doc_keys;
+};
+
+// Raw signature and distinct-shingle count of tokens[first, first+count)
+// with the shingle window; fewer tokens than the window make one shingle.
+uint64_t SketchTokens(const uint64_t* tokens, uint32_t count, uint32_t width,
+                      const MinHasher& hasher, std::span<uint32_t> sig,
+                      absl::flat_hash_set<uint64_t>& distinct) {
+  distinct.clear();
+  if (count == 0) return 0;
+  if (count < width) {
+    const uint64_t h = HashShingle(tokens, count);
+    hasher.Add(h, sig);
+    return 1;
+  }
+  for (uint32_t j = 0; j + width <= count; ++j) {
+    const uint64_t h = HashShingle(tokens + j, width);
+    hasher.Add(h, sig);
+    distinct.insert(h);
+  }
+  return distinct.size();
+}
+
+}  // namespace
+
+absl::Status PipelineOptions::Validate() const {
+  if (shingle_width < 1 || shingle_width > 64)
+    return absl::InvalidArgumentError(absl::StrFormat("--shingle must be in [1, 64], got %d", shingle_width));
+  if (num_perm < 8 || num_perm > 1024)
+    return absl::InvalidArgumentError(absl::StrFormat("--num-perm must be in [8, 1024], got %d", num_perm));
+  if (!(match.jaccard_threshold > 0.0 && match.jaccard_threshold <= 1.0))
+    return absl::InvalidArgumentError("--threshold must be in (0, 1]");
+  if (!(match.containment > 0.0))
+    return absl::InvalidArgumentError("--containment must be in (0, 1], or above 1 to disable it");
+  if (!(match.min_length_ratio >= 0.0 && match.min_length_ratio <= 1.0))
+    return absl::InvalidArgumentError("--min-length-ratio must be in [0, 1]");
+  if (lsh.bands < 0 || lsh.rows < 0 || lsh.bands * lsh.rows > num_perm)
+    return absl::InvalidArgumentError("--bands * --rows must not exceed --num-perm");
+  if (blocks.min_stories < 2) return absl::InvalidArgumentError("--min-stories must be at least 2");
+  if (threads < 1) return absl::InvalidArgumentError("--threads must be at least 1");
+  return absl::OkStatus();
+}
+
+LshParams PipelineOptions::EffectiveLsh() const {
+  if (lsh.bands > 0 && lsh.rows > 0) return lsh;
+  double target = match.jaccard_threshold;
+  if (match.containment <= 1.0) {
+    // Jaccard of a copy holding `c` of a document half its size: c r / (1 + r - c r).
+    const double c = match.containment, r = 0.5;
+    target = std::min(target, c * r / (1.0 + r - c * r));
+  }
+  return ChooseLshParams(target, num_perm);
+}
+
+PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& options,
+                           PipelineProgress* progress) {
+  using Clock = std::chrono::steady_clock;
+  const size_t n = docs.size();
+  const int k = options.num_perm;
+  const uint32_t width = static_cast<uint32_t>(options.shingle_width);
+  const MinHasher hasher(options.scheme, k, options.seed);
+  const size_t num_chunks = (n + kChunkDocs - 1) / kChunkDocs;
+  const int threads = options.threads;
+  std::vector<Scratch> scratch(threads);
+  PipelineResult result;
+  result.stats.documents = n;
+  auto set_phase = [&](int phase) {
+    if (progress == nullptr) return;
+    progress->phase = phase;
+    progress->docs_done = 0;
+    progress->bytes_done = 0;
+  };
+  auto tick = [&](size_t docs_done, size_t bytes) {
+    if (progress == nullptr) return;
+    progress->docs_done += docs_done;
+    progress->bytes_done += bytes;
+  };
+
+  std::vector<uint32_t> source(n);
+  for (size_t d = 0; d < n; ++d) source[d] = docs.SourceId(d);
+
+  // Pass 1: in how many documents of its source does each line occur?
+  auto start = Clock::now();
+  absl::flat_hash_set<uint64_t> candidates;
+  if (options.boilerplate && n > 0) {
+    set_phase(1);
+    std::vector<absl::flat_hash_map<uint64_t, uint32_t>> counts(threads);
+    ParallelForChunks(n, kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
+      Scratch& s = scratch[t];
+      size_t bytes = 0;
+      for (size_t d = begin; d < end; ++d) {
+        const std::string_view text = docs.Text(d, &s.text);
+        bytes += text.size();
+        s.tokenizer.Tokenize(text, &s.tokens);
+        s.doc_keys.clear();
+        for (const LineSpan& line : s.tokens.lines) {
+          if (line.num_tokens == 0) continue;
+          const uint64_t key = BlockKey(source[d], LineHash(s.tokens, line));
+          if (s.doc_keys.insert(key).second) ++counts[t][key];
+        }
+      }
+      tick(end - begin, bytes);
+    });
+    for (int t = 1; t < threads; ++t) {
+      for (const auto& [key, c] : counts[t]) counts[0][key] += c;
+      counts[t] = {};
+    }
+    for (const auto& [key, c] : counts[0]) {
+      if (static_cast<int>(c) >= options.blocks.min_stories) candidates.insert(key);
+    }
+  }
+  result.stats.seconds_pass1 = SecondsSince(start);
+  result.stats.candidate_lines = candidates.size();
+
+  // Pass 2: signatures outside candidate lines; one sketch per candidate line.
+  start = Clock::now();
+  set_phase(2);
+  std::vector<uint32_t> noncand_sigs(n * k);
+  std::vector<uint64_t> noncand_sizes(n);
+  std::vector<uint64_t> doc_bytes(n);
+  std::vector<std::vector<BlockOccurrence>> chunk_occurrences(num_chunks);
+  std::vector<absl::flat_hash_map<uint64_t, LineSketch>> thread_sketches(threads);
+  ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
+    Scratch& s = scratch[t];
+    size_t bytes = 0;
+    for (size_t d = begin; d < end; ++d) {
+      const std::string_view text = docs.Text(d, &s.text);
+      doc_bytes[d] = text.size();
+      bytes += text.size();
+      s.tokenizer.Tokenize(text, &s.tokens);
+      const TokenStream& ts = s.tokens;
+      const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
+      bool any_candidate = false;
+      if (!candidates.empty()) {
+        for (uint32_t li = 0; li < ts.lines.size(); ++li) {
+          const LineSpan& line = ts.lines[li];
+          if (line.num_tokens == 0) continue;
+          const uint64_t key = BlockKey(source[d], LineHash(ts, line));
+          if (!candidates.contains(key)) continue;
+          if (!any_candidate) {
+            s.token_line.assign(num_tokens, -1);
+            any_candidate = true;
+          }
+          std::fill_n(s.token_line.begin() + line.first_token, line.num_tokens, static_cast<int32_t>(li));
+          chunk_occurrences[chunk].push_back(
+              {key, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens});
+          auto [it, inserted] = thread_sketches[t].try_emplace(key);
+          if (inserted) {
+            it->second.sig.resize(k);
+            hasher.Reset(it->second.sig);
+            it->second.size = SketchTokens(ts.folded.data() + line.first_token, line.num_tokens,
+                                           width, hasher, it->second.sig, s.distinct);
+          }
+        }
+      }
+      // Shingles lying wholly inside one candidate line belong to its sketch.
+      std::span<uint32_t> sig(noncand_sigs.data() + d * k, k);
+      hasher.Reset(sig);
+      s.distinct.clear();
+      auto inside_candidate = [&](uint32_t first, uint32_t last) {
+        return any_candidate && s.token_line[first] >= 0 && s.token_line[first] == s.token_line[last];
+      };
+      if (num_tokens > 0 && num_tokens < width) {
+        if (!inside_candidate(0, num_tokens - 1)) {
+          hasher.Add(HashShingle(ts.hashes.data(), num_tokens), sig);
+          s.distinct.insert(0);
+        }
+      } else {
+        for (uint32_t j = 0; j + width <= num_tokens; ++j) {
+          if (inside_candidate(j, j + width - 1)) continue;
+          const uint64_t h = HashShingle(ts.hashes.data() + j, width);
+          hasher.Add(h, sig);
+          s.distinct.insert(h);
+        }
+      }
+      noncand_sizes[d] = s.distinct.size();
+    }
+    tick(end - begin, bytes);
+  });
+  std::vector<BlockOccurrence> occurrences;
+  std::vector<uint32_t> occ_begin(n + 1, 0);
+  {
+    size_t total = 0;
+    for (const auto& v : chunk_occurrences) total += v.size();
+    occurrences.reserve(total);
+    for (auto& v : chunk_occurrences) {
+      occurrences.insert(occurrences.end(), v.begin(), v.end());
+      v = {};
+    }
+    for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
+    for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
+  }
+  absl::flat_hash_map<uint64_t, LineSketch> sketches = std::move(thread_sketches[0]);
+  for (int t = 1; t < threads; ++t) {
+    for (auto& [key, sk] : thread_sketches[t]) sketches.try_emplace(key, std::move(sk));
+  }
+  thread_sketches.clear();
+  for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
+  result.stats.seconds_pass2 = SecondsSince(start);
+
+  // Full signature of each document: its own part plus the sketches of the
+  // candidate lines it carries, except those `excluded` says to leave out.
+  std::vector<uint32_t> sigs(n * k);
+  std::vector<uint64_t> sizes(n);
+  auto build_signatures = [&](auto&& excluded) {
+    ParallelForChunks(n, kChunkDocs * 4, threads, [&](size_t, size_t begin, size_t end, int t) {
+      Scratch& s = scratch[t];
+      for (size_t d = begin; d < end; ++d) {
+        std::span<uint32_t> sig(sigs.data() + d * k, k);
+        std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
+        uint64_t size = noncand_sizes[d];
+        s.doc_keys.clear();
+        for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+          const uint64_t key = occurrences[o].key;
+          if (excluded(key) || !s.doc_keys.insert(key).second) continue;
+          const LineSketch& sk = sketches.at(key);
+          MergeSignature(sk.sig, sig);
+          size += sk.size;
+        }
+        hasher.Finalize(sig);
+        sizes[d] = size;
+      }
+    });
+  };
+
+  start = Clock::now();
+  set_phase(3);
+  const LshParams lsh = options.EffectiveLsh();
+  result.stats.lsh = lsh;
+  absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
+  if (!occurrences.empty()) {
+    build_signatures([](uint64_t) { return false; });
+    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, lsh, options.match);
+    result.stats.seconds_cluster += SecondsSince(start);
+    const auto blocks_start = Clock::now();
+    verdicts = DecideBoilerplate(occurrences, stories.representative, source, options.blocks);
+    result.stats.seconds_blocks = SecondsSince(blocks_start);
+    start = Clock::now();
+  }
+  auto is_boilerplate = [&](uint64_t key) {
+    const auto it = verdicts.find(key);
+    return it != verdicts.end() && it->second.boilerplate;
+  };
+  ClusterAssignment clusters;
+  if (options.dedup) {
+    build_signatures(is_boilerplate);
+    clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match);
+  } else {
+    clusters.representative.resize(n);
+    for (size_t d = 0; d < n; ++d) clusters.representative[d] = static_cast<uint32_t>(d);
+    clusters.similarity.assign(n, 1.0f);
+  }
+  result.stats.seconds_cluster += SecondsSince(start);
+
+  // Which member of each cluster is kept.
+  std::vector<uint32_t> kept_of_rep(n);
+  for (size_t d = 0; d < n; ++d) kept_of_rep[d] = static_cast<uint32_t>(d);
+  if (options.keep == KeepPolicy::kLongest) {
+    for (size_t d = 0; d < n; ++d) {
+      const uint32_t rep = clusters.representative[d];
+      if (doc_bytes[d] > doc_bytes[kept_of_rep[rep]]) kept_of_rep[rep] = static_cast<uint32_t>(d);
+    }
+  }
+  result.docs.resize(n);
+  std::vector<uint32_t> cluster_size(n, 0);
+  for (size_t d = 0; d < n; ++d) {
+    const uint32_t rep = clusters.representative[d];
+    const uint32_t kept = kept_of_rep[rep];
+    ++cluster_size[rep];
+    DocumentDecision& dec = result.docs[d];
+    dec.keep = kept == d;
+    dec.dup_of = kept;
+    if (dec.keep) {
+      dec.similarity = 1.0f;
+    } else if (kept == rep) {
+      dec.similarity = clusters.similarity[d];
+    } else {
+      // keep=longest moved the keeper: report the estimate against it.
+      const uint32_t* a = sigs.data() + d * k;
+      const uint32_t* b = sigs.data() + static_cast<size_t>(kept) * k;
+      const double j = EstimateJaccard(std::span(a, k), std::span(b, k));
+      dec.similarity = static_cast<float>(
+          j >= options.match.jaccard_threshold ? j : ContainmentFromJaccard(j, sizes[d], sizes[kept]));
+    }
+    if (!dec.keep) {
+      ++result.stats.dropped;
+      result.stats.duplicate_bytes += doc_bytes[d];
+    }
+  }
+  for (size_t d = 0; d < n; ++d) result.stats.clusters_with_duplicates += cluster_size[d] > 1;
+
+  // Removed ranges, with block ids in order of first occurrence.
+  absl::flat_hash_map<uint64_t, uint32_t> block_id;
+  for (size_t d = 0; d < n; ++d) {
+    DocumentDecision& dec = result.docs[d];
+    dec.removed_begin = static_cast<uint32_t>(result.removed.size());
+    for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+      const BlockOccurrence& occ = occurrences[o];
+      const auto it = verdicts.find(occ.key);
+      if (it == verdicts.end() || !it->second.boilerplate) continue;
+      auto [id_it, inserted] = block_id.try_emplace(occ.key, static_cast<uint32_t>(result.blocks.size()));
+      if (inserted) {
+        BlockSummary summary;
+        summary.id = id_it->second;
+        summary.stories = it->second.stories;
+        summary.first_doc = static_cast<uint32_t>(d);
+        summary.first_begin = occ.begin;
+        summary.first_end = occ.end;
+        result.blocks.push_back(summary);
+      }
+      ++result.blocks[id_it->second].occurrences;
+      result.removed.push_back({occ.begin, occ.next, id_it->second, it->second.stories});
+      if (dec.keep) result.stats.boilerplate_bytes += occ.next - occ.begin;
+    }
+    dec.removed_count = static_cast<uint32_t>(result.removed.size()) - dec.removed_begin;
+  }
+  result.stats.boilerplate_blocks = result.blocks.size();
+  return result;
+}
+
+}  // namespace dedup

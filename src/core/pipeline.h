@@ -1,0 +1,123 @@
+// File: core/pipeline.h
+// The whole decision: documents in, per-document keep/drop and removed byte
+// ranges out. Pure: no files, no printing. The caller supplies document text
+// through DocumentSource (so JSONL can be decoded on demand instead of held
+// twice) and applies the decisions (see core/cleaner.h).
+//
+//   pass 1  tokenise, count each line key in distinct documents per source
+//   pass 2  tokenise, signature of the text outside candidate lines (lines
+//           seen in >= min_stories documents), one signature per candidate line
+//   C1      cluster on full signatures (candidates merged back in)
+//   blocks  count distinct C1 stories per candidate line -> boilerplate
+//   C2      cluster on signatures without the boilerplate lines
+//   decide  keep first/longest per C2 cluster, removed ranges per document
+#ifndef DEDUP_CORE_PIPELINE_H_
+#define DEDUP_CORE_PIPELINE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/boilerplate.h"
+#include "core/cluster.h"
+#include "core/lsh.h"
+#include "core/minhash.h"
+
+namespace dedup {
+
+// Read access to the documents. Text() must be thread-safe and may decode into
+// *scratch (owned by the calling thread); the returned view stays valid until
+// the next call with the same scratch.
+class DocumentSource {
+ public:
+  virtual ~DocumentSource() = default;
+  virtual size_t size() const = 0;
+  virtual std::string_view Text(size_t doc, std::string* scratch) const = 0;
+  // Source (site) of the document: equal ids share boilerplate statistics.
+  virtual uint32_t SourceId(size_t doc) const = 0;
+};
+
+enum class KeepPolicy { kFirst, kLongest };
+
+struct PipelineOptions {
+  int shingle_width = 5;  // words (or characters for unspaced scripts)
+  int num_perm = 128;
+  uint64_t seed = 0x6465647570ULL;
+  MinHashScheme scheme = MinHashScheme::kOnePermutation;
+  MatchOptions match;
+  LshParams lsh;  // bands == 0: derived from the thresholds
+  bool dedup = true;
+  bool boilerplate = true;
+  KeepPolicy keep = KeepPolicy::kFirst;
+  BoilerplateOptions blocks;
+  int threads = 1;
+
+  absl::Status Validate() const;
+  // The banding actually used: lsh when set, else chosen so that a copy
+  // trimmed to half the original (containment >= match.containment) is a
+  // likely candidate, or at match.jaccard_threshold when containment is off.
+  LshParams EffectiveLsh() const;
+};
+
+struct RemovedRange {
+  uint32_t start = 0;  // byte offsets into the document's text
+  uint32_t end = 0;
+  uint32_t block = 0;    // boilerplate block id (first-occurrence order)
+  uint32_t stories = 0;  // distinct stories of its source that carry it
+};
+
+struct DocumentDecision {
+  bool keep = true;
+  uint32_t dup_of = 0;      // kept document of the cluster (itself when kept)
+  float similarity = 0.0f;  // to dup_of, when dropped
+  uint32_t removed_begin = 0;  // index range into PipelineResult::removed
+  uint32_t removed_count = 0;
+};
+
+struct BlockSummary {
+  uint32_t id = 0;
+  uint32_t stories = 0;
+  uint32_t occurrences = 0;
+  uint32_t first_doc = 0;  // where to read an example of its text
+  uint32_t first_begin = 0;
+  uint32_t first_end = 0;
+};
+
+struct PipelineStats {
+  uint64_t documents = 0;
+  uint64_t dropped = 0;
+  uint64_t clusters_with_duplicates = 0;
+  uint64_t input_bytes = 0;
+  uint64_t boilerplate_bytes = 0;  // removed from kept documents
+  uint64_t duplicate_bytes = 0;    // bytes of dropped documents
+  uint64_t boilerplate_blocks = 0;
+  uint64_t candidate_lines = 0;
+  LshParams lsh;
+  double seconds_pass1 = 0, seconds_pass2 = 0, seconds_cluster = 0, seconds_blocks = 0;
+};
+
+struct PipelineResult {
+  std::vector<DocumentDecision> docs;
+  std::vector<RemovedRange> removed;
+  std::vector<BlockSummary> blocks;  // by id
+  PipelineStats stats;
+};
+
+// Counters the caller may poll from another thread to show progress.
+struct PipelineProgress {
+  std::atomic<int> phase{0};  // 1 = counting lines, 2 = fingerprints, 3 = clustering
+  std::atomic<uint64_t> docs_done{0};
+  std::atomic<uint64_t> bytes_done{0};
+};
+
+// Runs every phase. Options must have passed Validate(). Deterministic: the
+// result does not depend on options.threads.
+PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& options,
+                           PipelineProgress* progress = nullptr);
+
+}  // namespace dedup
+
+#endif  // DEDUP_CORE_PIPELINE_H_

@@ -1,0 +1,51 @@
+// File: io/compression.h
+// Whole-buffer gzip and zstd (de)compression over zlib and libzstd, with
+// format detection by magic bytes. Streaming readers are not provided here:
+// callers hold the compressed input in memory (usually an mmap).
+#ifndef DEDUP_IO_COMPRESSION_H_
+#define DEDUP_IO_COMPRESSION_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace dedup {
+
+enum class Compression { kNone, kGzip, kZstd };
+
+// Looks at the first bytes of a file: 1f 8b is gzip, 28 b5 2f fd is zstd,
+// anything else (including a head too short to tell) is kNone.
+Compression DetectCompression(std::string_view head);
+
+// "none", "gzip" or "zstd".
+std::string_view CompressionName(Compression c);
+
+// Decompresses a whole buffer. Concatenated gzip members and zstd frames
+// (skippable frames included) are all decoded, one after the other; bytes
+// after the last gzip member that do not start another member are an error.
+// kNone returns a copy of `data`.
+// Errors (N is the offset in the compressed input):
+//   DataLoss "truncated gzip stream at byte N" (N = data.size()),
+//   DataLoss "corrupt gzip stream at byte N: <zlib reason>",
+//   DataLoss "truncated zstd stream at byte N",
+//   DataLoss "corrupt zstd stream at byte N: <zstd reason>",
+//   ResourceExhausted "decompressed size exceeds the limit of M bytes" when
+//   the output would be longer than max_output_bytes.
+// zstd frames whose window exceeds 128 MiB (zstd --long=28 and up) are
+// rejected as corrupt with zstd's "Frame requires too much memory" reason.
+// Thread-safe; allocates its own codec state per call.
+absl::StatusOr<std::string> Decompress(Compression c, std::string_view data,
+                                       size_t max_output_bytes = SIZE_MAX);
+
+// Compresses a whole buffer into one gzip member or one zstd frame (with the
+// content size recorded). level 0 means the library default (gzip 6,
+// zstd 3). InvalidArgument for a level the library rejects.
+absl::StatusOr<std::string> Compress(Compression c, std::string_view data,
+                                     int level = 0);
+
+}  // namespace dedup
+
+#endif  // DEDUP_IO_COMPRESSION_H_

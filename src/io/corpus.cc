@@ -1,0 +1,269 @@
+#include "io/corpus.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/status.h"
+#include "core/string_view_compat.h"
+#include "core/utf8.h"
+
+namespace dedup {
+namespace {
+
+bool IsBlankLine(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+// End of the line starting at pos: index of its '\n', or size.
+size_t LineEnd(std::string_view bytes, size_t pos) {
+  const void* nl = std::memchr(bytes.data() + pos, '\n', bytes.size() - pos);
+  return nl == nullptr ? bytes.size() : static_cast<const char*>(nl) - bytes.data();
+}
+
+}  // namespace
+
+std::string_view TextFramingName(TextFraming framing) {
+  switch (framing) {
+    case TextFraming::kWholeFile: return "whole-file";
+    case TextFraming::kNul: return "nul";
+    case TextFraming::kFormFeed: return "form-feed";
+    case TextFraming::kSeparatorLine: return "doc-sep";
+    case TextFraming::kParagraphs: return "paragraphs";
+  }
+  return "?";
+}
+
+uint64_t Corpus::bad_records() const {
+  uint64_t total = 0;
+  for (const CorpusInput& in : inputs_) total += in.bad_records;
+  return total;
+}
+
+uint32_t Corpus::InternSource(std::string_view source) {
+  if (source.empty()) return 0;
+  auto [it, inserted] = source_ids_.try_emplace(std::string(source), static_cast<uint32_t>(source_ids_.size() + 1));
+  return it->second;
+}
+
+absl::Status Corpus::RecordError(CorpusInput& input, uint64_t line, std::string_view message) {
+  const std::string where = absl::StrCat(input.path, ":", line, ": ", AbslView(message));
+  if (!options_.skip_bad_records) return absl::InvalidArgumentError(where);
+  ++input.bad_records;
+  warnings_.push_back(absl::StrCat(where, " (skipped)"));
+  return absl::OkStatus();
+}
+
+absl::Status Corpus::AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
+                            std::string_view source) {
+  doc.input = input_index;
+  if (docs_.size() >= UINT32_MAX - 1) return absl::ResourceExhaustedError("more than 4 billion documents");
+  docs_.push_back(doc);
+  doc_source_.push_back(InternSource(source));
+  ids_.append(id);
+  id_begin_.push_back(ids_.size());
+  ++input.num_docs;
+  return absl::OkStatus();
+}
+
+absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_path,
+                              const std::string& source_hint) {
+  CorpusInput input;
+  input.path = path;
+  input.rel_path = rel_path;
+  DEDUP_ASSIGN_OR_RETURN(input.buffer, ReadInput(path));
+  input.compression = DetectCompression(input.buffer.bytes().substr(0, 8));
+  if (input.compression != Compression::kNone) {
+    auto decompressed = Decompress(input.compression, input.buffer.bytes());
+    if (!decompressed.ok()) {
+      return absl::Status(decompressed.status().code(), absl::StrCat(path, ": ", decompressed.status().message()));
+    }
+    input.buffer = InputBuffer::FromString(*std::move(decompressed));
+  }
+  const std::string_view bytes = input.buffer.bytes();
+  input.format = options_.format;
+  if (input.format == InputFormat::kAuto) {
+    const size_t first = bytes.find_first_not_of(" \t\r\n");
+    input.format = first != std::string_view::npos && bytes[first] == '{' ? InputFormat::kJsonl : InputFormat::kText;
+  }
+  input.first_doc = static_cast<uint32_t>(docs_.size());
+  const uint32_t input_index = static_cast<uint32_t>(inputs_.size());
+  absl::Status status = input.format == InputFormat::kJsonl ? FrameJsonl(input, input_index, source_hint)
+                                                            : FrameText(input, input_index, source_hint);
+  if (!status.ok()) {
+    // Roll back the documents of this input.
+    docs_.resize(input.first_doc);
+    doc_source_.resize(input.first_doc);
+    id_begin_.resize(input.first_doc + 1);
+    ids_.resize(id_begin_.back());
+    return status;
+  }
+  inputs_.push_back(std::move(input));
+  return absl::OkStatus();
+}
+
+absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint) {
+  const std::string_view bytes = input.buffer.bytes();
+  JsonlRecord record;
+  std::string text;
+  uint64_t line_no = 0;
+  CorpusDoc* last = nullptr;
+  for (size_t pos = 0; pos < bytes.size();) {
+    ++line_no;
+    const size_t nl = LineEnd(bytes, pos);
+    const size_t next = nl < bytes.size() ? nl + 1 : nl;
+    const std::string_view line = bytes.substr(pos, nl - pos);
+    if (IsBlankLine(line)) {
+      // Whitespace lines are not documents; they stay with what precedes them.
+      if (last != nullptr && last->sep_end == pos) last->sep_end = next;
+      else if (last == nullptr && input.prefix_end == pos) input.prefix_end = next;
+      pos = next;
+      continue;
+    }
+    if (line.size() > options_.max_doc_bytes) {
+      DEDUP_RETURN_IF_ERROR(RecordError(
+          input, line_no, absl::StrFormat("line of %d bytes exceeds --max-doc-bytes=%d", line.size(), options_.max_doc_bytes)));
+      pos = next;
+      continue;
+    }
+    const absl::Status parsed = ParseJsonlLine(line, options_.fields, &record, &text);
+    if (!parsed.ok()) {
+      DEDUP_RETURN_IF_ERROR(RecordError(input, line_no, StdView(parsed.message())));
+      pos = next;
+      continue;
+    }
+    CorpusDoc doc;
+    doc.begin = pos;
+    doc.end = nl;
+    doc.sep_end = next;
+    doc.line = line_no;
+    const std::string line_id = record.has_id ? std::string() : absl::StrCat(line_no);
+    DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, record.has_id ? std::string_view(record.id) : line_id,
+                                 record.has_source ? std::string_view(record.source) : source_hint));
+    last = &docs_.back();
+    pos = next;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Corpus::FrameText(CorpusInput& input, uint32_t input_index, const std::string& source_hint) {
+  const std::string_view bytes = input.buffer.bytes();
+  const bool is_stream = input.path == "-";
+  if (!options_.doc_sep.empty()) input.framing = TextFraming::kSeparatorLine;
+  else if (std::memchr(bytes.data(), '\0', bytes.size()) != nullptr) input.framing = TextFraming::kNul;
+  else if (std::memchr(bytes.data(), '\f', bytes.size()) != nullptr) input.framing = TextFraming::kFormFeed;
+  else if (is_stream) input.framing = TextFraming::kParagraphs;
+  else input.framing = TextFraming::kWholeFile;
+
+  const std::string& name = input.path == "-" ? input.path : input.rel_path;
+  uint64_t line_no = 1;
+  size_t counted_to = 0;  // line_no is the line of byte counted_to
+  auto line_of = [&](size_t pos) {
+    line_no += std::count(bytes.begin() + counted_to, bytes.begin() + pos, '\n');
+    counted_to = pos;
+    return line_no;
+  };
+  auto add = [&](size_t begin, size_t end, size_t sep_end) -> absl::Status {
+    const uint64_t line = line_of(begin);
+    const std::string_view text = bytes.substr(begin, end - begin);
+    if (text.size() > options_.max_doc_bytes) {
+      return RecordError(input, line,
+                         absl::StrFormat("document of %d bytes exceeds --max-doc-bytes=%d", text.size(), options_.max_doc_bytes));
+    }
+    if (!IsValidUtf8(text.data(), text.size())) {
+      size_t ok = 0;
+      while (IsValidUtf8(text.data(), ok + 1)) ++ok;  // error path only: find the first bad byte
+      return RecordError(input, line_of(begin + ok), absl::StrFormat("invalid UTF-8 at byte offset %d", begin + ok));
+    }
+    CorpusDoc doc;
+    doc.begin = begin;
+    doc.end = end;
+    doc.sep_end = sep_end;
+    doc.line = line;
+    const std::string id =
+        input.framing == TextFraming::kWholeFile ? name : absl::StrCat(name, ":", line);
+    return AddDoc(input, input_index, doc, id, source_hint);
+  };
+
+  switch (input.framing) {
+    case TextFraming::kWholeFile:
+      if (!bytes.empty()) DEDUP_RETURN_IF_ERROR(add(0, bytes.size(), bytes.size()));
+      break;
+    case TextFraming::kNul:
+    case TextFraming::kFormFeed: {
+      const char sep = input.framing == TextFraming::kNul ? '\0' : '\f';
+      for (size_t pos = 0; pos < bytes.size();) {
+        const void* hit = std::memchr(bytes.data() + pos, sep, bytes.size() - pos);
+        const size_t end = hit == nullptr ? bytes.size() : static_cast<const char*>(hit) - bytes.data();
+        const size_t sep_end = hit == nullptr ? end : end + 1;
+        DEDUP_RETURN_IF_ERROR(add(pos, end, sep_end));
+        pos = sep_end;
+      }
+      break;
+    }
+    case TextFraming::kSeparatorLine: {
+      size_t doc_begin = 0;
+      for (size_t pos = 0; pos < bytes.size();) {
+        const size_t nl = LineEnd(bytes, pos);
+        const size_t next = nl < bytes.size() ? nl + 1 : nl;
+        std::string_view line = bytes.substr(pos, nl - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line == options_.doc_sep) {
+          if (pos == doc_begin && input.num_docs == 0) {
+            input.prefix_end = next;  // a leading separator line
+          } else {
+            DEDUP_RETURN_IF_ERROR(add(doc_begin, pos, next));
+          }
+          doc_begin = next;
+        }
+        pos = next;
+      }
+      if (doc_begin < bytes.size()) DEDUP_RETURN_IF_ERROR(add(doc_begin, bytes.size(), bytes.size()));
+      break;
+    }
+    case TextFraming::kParagraphs: {
+      // A paragraph is a run of non-blank lines, its last newline included;
+      // the blank lines after it are its separator.
+      size_t pos = 0;
+      size_t para_begin = SIZE_MAX;
+      while (pos < bytes.size()) {
+        const size_t nl = LineEnd(bytes, pos);
+        const size_t next = nl < bytes.size() ? nl + 1 : nl;
+        const bool blank = IsBlankLine(bytes.substr(pos, nl - pos));
+        if (!blank && para_begin == SIZE_MAX) para_begin = pos;
+        if (blank && para_begin != SIZE_MAX) {
+          size_t sep_end = next;
+          size_t p = next;
+          while (p < bytes.size()) {  // absorb further blank lines
+            const size_t l = LineEnd(bytes, p);
+            if (!IsBlankLine(bytes.substr(p, l - p))) break;
+            p = sep_end = l < bytes.size() ? l + 1 : l;
+          }
+          DEDUP_RETURN_IF_ERROR(add(para_begin, pos, sep_end));
+          para_begin = SIZE_MAX;
+          pos = sep_end;
+          continue;
+        }
+        if (blank && para_begin == SIZE_MAX && input.prefix_end == pos) input.prefix_end = next;
+        pos = next;
+      }
+      if (para_begin != SIZE_MAX) DEDUP_RETURN_IF_ERROR(add(para_begin, bytes.size(), bytes.size()));
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string_view Corpus::Text(size_t d, std::string* scratch) const {
+  const CorpusDoc& doc = docs_[d];
+  const CorpusInput& input = inputs_[doc.input];
+  const std::string_view raw = input.buffer.bytes().substr(doc.begin, doc.end - doc.begin);
+  if (input.format != InputFormat::kJsonl) return raw;
+  JsonlRecord record;
+  // Parsed once already while framing, so this cannot fail.
+  (void)ParseJsonlLine(raw, options_.fields, &record, scratch);
+  return *scratch;
+}
+
+}  // namespace dedup

@@ -1,0 +1,112 @@
+// File: io/corpus.h
+// Inputs read into memory once (mapped files, or decompressed buffers) and
+// framed into documents: views into those bytes plus ids and sources. Serves
+// document text to the core through DocumentSource; JSONL text is decoded on
+// demand rather than stored a second time.
+#ifndef DEDUP_IO_CORPUS_H_
+#define DEDUP_IO_CORPUS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "core/pipeline.h"
+#include "io/compression.h"
+#include "io/file_io.h"
+#include "io/jsonl.h"
+
+namespace dedup {
+
+enum class InputFormat { kAuto, kJsonl, kText };
+
+// How a text input is cut into documents.
+enum class TextFraming {
+  kWholeFile,      // a named plain file is one document
+  kNul,            // documents end at NUL bytes
+  kFormFeed,       // documents end at form feeds
+  kSeparatorLine,  // a line equal to --doc-sep separates documents
+  kParagraphs,     // unframed stream: each blank-line separated paragraph
+};
+
+std::string_view TextFramingName(TextFraming framing);
+
+struct CorpusOptions {
+  InputFormat format = InputFormat::kAuto;
+  std::string doc_sep;  // non-empty: kSeparatorLine
+  JsonlFieldNames fields;
+  bool skip_bad_records = false;                  // --on-error=skip
+  uint64_t max_doc_bytes = uint64_t{256} << 20;   // 256 MiB: offsets are 32-bit in the core
+};
+
+// One input file (or stdin) and the documents framed from it.
+struct CorpusInput {
+  std::string path;      // as given; "-" is stdin
+  std::string rel_path;  // relative output path under -o DIR
+  Compression compression = Compression::kNone;
+  InputFormat format = InputFormat::kText;
+  TextFraming framing = TextFraming::kWholeFile;
+  InputBuffer buffer;       // the (decompressed) bytes
+  uint64_t prefix_end = 0;  // bytes before the first document, copied as they are
+  uint32_t first_doc = 0;
+  uint32_t num_docs = 0;
+  uint64_t bad_records = 0;  // skipped under --on-error=skip
+};
+
+// A document: [begin, end) of its input's bytes (the JSONL line, or the text
+// itself), then the separator bytes [end, sep_end) written after it when kept.
+struct CorpusDoc {
+  uint32_t input = 0;
+  uint64_t begin = 0;
+  uint64_t end = 0;
+  uint64_t sep_end = 0;
+  uint64_t line = 0;  // 1-based line where the document starts
+};
+
+class Corpus : public DocumentSource {
+ public:
+  explicit Corpus(CorpusOptions options) : options_(std::move(options)) {}
+
+  // Reads, decompresses and frames one input. `rel_path` names it under -o;
+  // `source_hint` is the source of documents without a source field (the
+  // file's directory, or "" when unknown). Record errors either fail the call
+  // (message "path:line: ...") or, when skipping, go to warnings().
+  absl::Status AddInput(const std::string& path, const std::string& rel_path,
+                        const std::string& source_hint);
+
+  size_t size() const override { return docs_.size(); }
+  std::string_view Text(size_t doc, std::string* scratch) const override;
+  uint32_t SourceId(size_t doc) const override { return doc_source_[doc]; }
+
+  std::string_view Id(size_t doc) const {
+    return std::string_view(ids_).substr(id_begin_[doc], id_begin_[doc + 1] - id_begin_[doc]);
+  }
+  const CorpusDoc& doc(size_t d) const { return docs_[d]; }
+  const std::vector<CorpusInput>& inputs() const { return inputs_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  uint64_t bad_records() const;
+  const CorpusOptions& options() const { return options_; }
+
+ private:
+  absl::Status FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
+  absl::Status FrameText(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
+  absl::Status AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
+                      std::string_view source);
+  absl::Status RecordError(CorpusInput& input, uint64_t line, std::string_view message);
+  uint32_t InternSource(std::string_view source);
+
+  CorpusOptions options_;
+  std::vector<CorpusInput> inputs_;
+  std::vector<CorpusDoc> docs_;
+  std::vector<uint32_t> doc_source_;
+  std::string ids_;
+  std::vector<uint64_t> id_begin_{0};
+  absl::flat_hash_map<std::string, uint32_t> source_ids_;
+  std::vector<std::string> warnings_;
+};
+
+}  // namespace dedup
+
+#endif  // DEDUP_IO_CORPUS_H_

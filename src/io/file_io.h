@@ -1,0 +1,138 @@
+// File: io/file_io.h
+// Whole-file input (mmap, or a read() loop for pipes and stdin), sorted
+// recursive directory listing, and atomic output (temporary + rename) with a
+// signal-safe registry of live temporaries. No decompression here: see
+// io/compression.h.
+#ifndef DEDUP_IO_FILE_IO_H_
+#define DEDUP_IO_FILE_IO_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace dedup {
+
+// Read-only bytes of a whole input. Regular files are mapped (MAP_PRIVATE,
+// MADV_SEQUENTIAL); pipes, terminals, stdin and size-0 files (/proc) are read
+// into memory. Movable, not copyable; unmaps in the destructor. bytes() stays
+// valid until the buffer is destroyed or moved from (a moved-to buffer gives
+// the same bytes, possibly at another address for small owned buffers).
+// A mapped file that another process truncates while it is mapped raises
+// SIGBUS on access: inputs must not change during a run.
+class InputBuffer {
+ public:
+  InputBuffer() = default;
+  InputBuffer(InputBuffer&& other) noexcept;
+  InputBuffer& operator=(InputBuffer&& other) noexcept;
+  InputBuffer(const InputBuffer&) = delete;
+  InputBuffer& operator=(const InputBuffer&) = delete;
+  ~InputBuffer();
+
+  // Wraps bytes already in memory (e.g. a decompressed file).
+  static InputBuffer FromString(std::string bytes);
+
+  std::string_view bytes() const {
+    return map_ != nullptr
+               ? std::string_view(static_cast<const char*>(map_), map_size_)
+               : std::string_view(owned_);
+  }
+  size_t size() const { return bytes().size(); }
+  bool is_mapped() const { return map_ != nullptr; }
+
+ private:
+  friend absl::StatusOr<InputBuffer> ReadInput(const std::string& path);
+  void Reset();
+
+  void* map_ = nullptr;
+  size_t map_size_ = 0;
+  std::string owned_;
+};
+
+// Reads a whole input; "-" means stdin. Errors start with the path ("-" for
+// stdin): NotFound "PATH: no such file", PermissionDenied
+// "PATH: permission denied", InvalidArgument "PATH: is a directory", other
+// errno values as "PATH: <strerror text>".
+absl::StatusOr<InputBuffer> ReadInput(const std::string& path);
+
+// Recursively lists the regular files under `dir`, as paths relative to it
+// ("a/b.txt"), sorted byte-wise on the whole relative path. Skips hidden
+// entries (name starts with '.') at every level, which also hides our own
+// temporaries. Symlinks to regular files are listed; symlinks to directories
+// are not followed (no cycles); sockets, FIFOs and devices are skipped.
+// Errors: NotFound / PermissionDenied / InvalidArgument ("DIR: not a
+// directory"), or the first unreadable subdirectory, message starting with
+// its path.
+absl::StatusOr<std::vector<std::string>> ListFilesRecursive(
+    const std::string& dir);
+
+// Writes `data` to `path` atomically: creates missing parent directories,
+// writes "<dir>/.<name>.tmp.<pid>.<n>" in the same directory, then rename(2)s
+// it over `path` (no fsync). An existing file's permission bits are kept.
+// On any error the temporary is removed and `path` is untouched.
+absl::Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+// Streaming variant of WriteFileAtomic for large outputs:
+//   AtomicFileWriter w;
+//   DEDUP_RETURN_IF_ERROR(w.Open(path));
+//   DEDUP_RETURN_IF_ERROR(w.Append(bytes));  // any number of times
+//   DEDUP_RETURN_IF_ERROR(w.Commit());       // rename over path
+// Appends are buffered (kBufferBytes); appends of at least that size go
+// straight to the file. The first error is sticky: later calls return it.
+// Destroying (or Abort()ing) a writer that was opened but not committed
+// removes its temporary. Not thread-safe; one writer per output.
+class AtomicFileWriter {
+ public:
+  static constexpr size_t kBufferBytes = size_t{1} << 20;  // 1 MiB
+
+  AtomicFileWriter() = default;
+  AtomicFileWriter(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter& operator=(AtomicFileWriter&& other) noexcept;
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+  ~AtomicFileWriter() { Abort(); }
+
+  // Creates parent directories and the temporary. FailedPrecondition if
+  // already open.
+  absl::Status Open(const std::string& path);
+  absl::Status Append(std::string_view bytes);
+  // Flushes, closes and renames the temporary over the target.
+  absl::Status Commit();
+  // Closes and unlinks the temporary; no-op when not open.
+  void Abort();
+
+  bool is_open() const { return fd_ >= 0; }
+  const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
+  // Bytes accepted by Append() so far.
+  uint64_t bytes_appended() const { return bytes_appended_; }
+
+ private:
+  absl::Status Flush();
+  absl::Status WriteAll(std::string_view bytes);
+  void Close();
+
+  std::string path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  int registry_slot_ = -1;
+  std::string buffer_;
+  uint64_t bytes_appended_ = 0;
+  absl::Status status_;
+};
+
+// Async-signal-safe: unlinks every temporary currently registered by
+// WriteFileAtomic / AtomicFileWriter. Call it from a SIGINT/SIGTERM handler
+// before re-raising or _exit(). The registry holds up to kMaxTemporaries
+// paths of fewer than 4096 bytes; a temporary beyond that still works but is
+// not cleaned up on a signal.
+void RemoveRegisteredTemporaries();
+inline constexpr int kMaxTemporaries = 256;
+
+}  // namespace dedup
+
+#endif  // DEDUP_IO_FILE_IO_H_

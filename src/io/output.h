@@ -1,0 +1,59 @@
+// File: io/output.h
+// Writes what the pipeline decided: the cleaned documents of each input in
+// their original framing, and the JSON Lines report. Writers go through a
+// ByteSink so the same code feeds stdout, an atomic file or a string.
+#ifndef DEDUP_IO_OUTPUT_H_
+#define DEDUP_IO_OUTPUT_H_
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "core/pipeline.h"
+#include "io/corpus.h"
+
+namespace dedup {
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  virtual absl::Status Append(std::string_view bytes) = 0;
+};
+
+class StringSink : public ByteSink {
+ public:
+  absl::Status Append(std::string_view bytes) override {
+    out_.append(bytes);
+    return absl::OkStatus();
+  }
+  std::string& str() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Buffered writes to a stdio stream. A closed pipe (EPIPE) is reported as
+// absl::CancelledError so the caller can stop quietly.
+class StreamSink : public ByteSink {
+ public:
+  explicit StreamSink(std::FILE* stream) : stream_(stream) {}
+  absl::Status Append(std::string_view bytes) override;
+  absl::Status Flush();
+
+ private:
+  std::FILE* stream_;
+};
+
+// Appends the kept documents of input `input_index`, cleaned, with their
+// separators, to sink. Kept documents without removals are copied byte for
+// byte; JSONL lines get the cleaned text spliced into their text field.
+absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
+                               ByteSink& sink);
+
+// Appends one report line (with '\n') for document d.
+void AppendReportLine(const Corpus& corpus, const PipelineResult& result, size_t d, std::string* out);
+
+}  // namespace dedup
+
+#endif  // DEDUP_IO_OUTPUT_H_

@@ -1,0 +1,315 @@
+// File: tests/unit/io/file_io_test.cc
+// ReadInput (mmap, empty, stdin pipe, errors), ListFilesRecursive order and
+// filtering, WriteFileAtomic / AtomicFileWriter replacement and cleanup.
+#include "io/file_io.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+namespace dedup {
+namespace {
+
+class FileIoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = ::testing::TempDir() + "dedup_file_io_XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    const std::string cmd = "rm -rf '" + dir_ + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+
+  std::string Path(const std::string& rel) const { return dir_ + "/" + rel; }
+
+  void Put(const std::string& rel, const std::string& data) const {
+    const std::string path = Path(rel);
+    for (size_t i = dir_.size() + 1; i < path.size(); ++i) {
+      if (path[i] == '/') ::mkdir(path.substr(0, i).c_str(), 0777);
+    }
+    std::ofstream(path, std::ios::binary) << data;
+  }
+
+  static std::string Slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  // Every name in `dir`, hidden ones included.
+  static std::vector<std::string> RawEntries(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr) return names;
+    while (const dirent* e = ::readdir(d)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    ::closedir(d);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+  std::string dir_;
+};
+
+TEST_F(FileIoTest, ReadInputMapsRegularFiles) {
+  const std::string data(3 << 20, 'x');
+  Put("big.txt", data);
+  absl::StatusOr<InputBuffer> in = ReadInput(Path("big.txt"));
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_TRUE(in->is_mapped());
+  EXPECT_EQ(in->bytes(), data);
+  InputBuffer moved = std::move(*in);
+  EXPECT_EQ(moved.bytes(), data);
+  EXPECT_TRUE(in->bytes().empty());  // NOLINT(bugprone-use-after-move)
+  InputBuffer assigned;
+  assigned = std::move(moved);
+  EXPECT_EQ(assigned.size(), data.size());
+}
+
+TEST_F(FileIoTest, ReadInputEmptyFile) {
+  Put("empty.txt", "");
+  absl::StatusOr<InputBuffer> in = ReadInput(Path("empty.txt"));
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_TRUE(in->bytes().empty());
+}
+
+TEST_F(FileIoTest, ReadInputSizeZeroProcFile) {
+  absl::StatusOr<InputBuffer> in = ReadInput("/proc/self/status");
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_NE(in->bytes().find("Name:"), std::string_view::npos);
+}
+
+TEST_F(FileIoTest, ReadInputErrorsStartWithPath) {
+  const std::string missing = Path("missing.txt");
+  absl::StatusOr<InputBuffer> in = ReadInput(missing);
+  EXPECT_EQ(in.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(std::string(in.status().message()), missing + ": no such file");
+  in = ReadInput(dir_);
+  EXPECT_EQ(in.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(in.status().message()), dir_ + ": is a directory");
+  if (::geteuid() != 0) {
+    Put("secret.txt", "s");
+    ::chmod(Path("secret.txt").c_str(), 0);
+    in = ReadInput(Path("secret.txt"));
+    EXPECT_EQ(in.status().code(), absl::StatusCode::kPermissionDenied);
+    EXPECT_EQ(std::string(in.status().message()), Path("secret.txt") + ": permission denied");
+  }
+}
+
+TEST_F(FileIoTest, ReadInputFromStdinPipe) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const int saved_stdin = ::dup(STDIN_FILENO);
+  ASSERT_GE(saved_stdin, 0);
+  ASSERT_EQ(::dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
+  ::close(fds[0]);
+  // More than a pipe buffer (64 KiB) and more than one read chunk (1 MiB).
+  std::string data;
+  for (int i = 0; data.size() < (3u << 20); ++i) data += std::to_string(i) + "\n";
+  std::thread writer([&] {
+    size_t off = 0;
+    while (off < data.size()) {
+      const ssize_t n = ::write(fds[1], data.data() + off, data.size() - off);
+      if (n <= 0) break;
+      off += static_cast<size_t>(n);
+    }
+    ::close(fds[1]);
+  });
+  absl::StatusOr<InputBuffer> in = ReadInput("-");
+  writer.join();
+  ::dup2(saved_stdin, STDIN_FILENO);
+  ::close(saved_stdin);
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_FALSE(in->is_mapped());
+  EXPECT_EQ(in->bytes(), data);
+}
+
+TEST_F(FileIoTest, FromStringOwnsBytes) {
+  InputBuffer b = InputBuffer::FromString("abc");
+  EXPECT_EQ(b.bytes(), "abc");
+  EXPECT_FALSE(b.is_mapped());
+}
+
+TEST_F(FileIoTest, ListFilesRecursiveSortsWholePathsAndSkipsHidden) {
+  Put("b.txt", "");
+  Put("a/x.txt", "");
+  Put("a-c.txt", "");
+  Put("a/.hidden", "");
+  Put(".git/config", "");
+  Put("z/y/w.jsonl", "");
+  Put("A.txt", "");
+  Put("a/.tmpdir/f", "");
+  Put("\xc3\xa9.txt", "");
+  ::mkdir(Path("emptydir").c_str(), 0777);
+  ASSERT_EQ(::symlink("b.txt", Path("link.txt").c_str()), 0);
+  ASSERT_EQ(::symlink("a", Path("linkdir").c_str()), 0);
+  ASSERT_EQ(::symlink("nowhere", Path("dangling").c_str()), 0);
+  ASSERT_EQ(::mkfifo(Path("fifo").c_str(), 0600), 0);
+  absl::StatusOr<std::vector<std::string>> files = ListFilesRecursive(dir_);
+  ASSERT_TRUE(files.ok()) << files.status();
+  // '-' (0x2d) < '/' (0x2f): "a-c.txt" sorts before "a/x.txt".
+  const std::vector<std::string> expected = {
+      "A.txt", "a-c.txt", "a/x.txt", "b.txt", "link.txt", "z/y/w.jsonl",
+      "\xc3\xa9.txt"};
+  EXPECT_EQ(*files, expected);
+  // A trailing slash gives the same relative paths.
+  absl::StatusOr<std::vector<std::string>> again = ListFilesRecursive(dir_ + "/");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, expected);
+}
+
+TEST_F(FileIoTest, ListFilesRecursiveErrors) {
+  absl::StatusOr<std::vector<std::string>> files =
+      ListFilesRecursive(Path("nope"));
+  EXPECT_EQ(files.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(std::string(files.status().message()), Path("nope") + ": no such file");
+  Put("file.txt", "x");
+  files = ListFilesRecursive(Path("file.txt"));
+  EXPECT_EQ(files.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(files.status().message()), Path("file.txt") + ": not a directory");
+  if (::geteuid() != 0) {
+    Put("locked/f.txt", "x");
+    ::chmod(Path("locked").c_str(), 0);
+    files = ListFilesRecursive(dir_);
+    ::chmod(Path("locked").c_str(), 0755);
+    EXPECT_EQ(files.status().code(), absl::StatusCode::kPermissionDenied);
+  }
+}
+
+TEST_F(FileIoTest, WriteFileAtomicCreatesParentsAndLeavesNoTemporaries) {
+  const std::string path = Path("out/sub/result.jsonl");
+  ASSERT_TRUE(WriteFileAtomic(path, "first").ok());
+  EXPECT_EQ(Slurp(path), "first");
+  ::chmod(path.c_str(), 0640);
+  ASSERT_TRUE(WriteFileAtomic(path, "second, longer").ok());
+  EXPECT_EQ(Slurp(path), "second, longer");
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0640u);
+  EXPECT_EQ(RawEntries(Path("out/sub")), std::vector<std::string>{"result.jsonl"});
+}
+
+TEST_F(FileIoTest, WriteFileAtomicInCurrentDirectoryName) {
+  const std::string path = Path("plain.txt");
+  ASSERT_TRUE(WriteFileAtomic(path, "").ok());
+  EXPECT_EQ(Slurp(path), "");
+  EXPECT_EQ(RawEntries(dir_), std::vector<std::string>{"plain.txt"});
+}
+
+TEST_F(FileIoTest, WriteFileAtomicErrors) {
+  Put("file", "x");
+  absl::Status status = WriteFileAtomic(Path("file/sub/out.txt"), "y");
+  EXPECT_FALSE(status.ok());
+  EXPECT_TRUE(absl::StartsWith(status.message(), Path("file"))) << status;
+  ::mkdir(Path("adir").c_str(), 0777);
+  status = WriteFileAtomic(Path("adir"), "y");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(std::string(status.message()), Path("adir") + ": is a directory");
+  EXPECT_EQ(WriteFileAtomic(dir_ + "/", "y").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Slurp(Path("file")), "x");
+}
+
+TEST_F(FileIoTest, AtomicFileWriterStreamsLargeOutputs) {
+  const std::string path = Path("stream.txt");
+  AtomicFileWriter w;
+  ASSERT_TRUE(w.Open(path).ok());
+  EXPECT_TRUE(w.is_open());
+  EXPECT_TRUE(absl::StartsWith(w.temp_path(), Path(".stream.txt.tmp.")))
+      << w.temp_path();
+  std::string expected;
+  for (size_t size : {size_t{1}, size_t{1000}, AtomicFileWriter::kBufferBytes - 5,
+                      size_t{7}, AtomicFileWriter::kBufferBytes * 2 + 3,
+                      size_t{0}, size_t{12345}}) {
+    const std::string chunk(size, static_cast<char>('a' + size % 26));
+    ASSERT_TRUE(w.Append(chunk).ok());
+    expected += chunk;
+  }
+  EXPECT_EQ(w.bytes_appended(), expected.size());
+  // Nothing visible at the target before Commit().
+  EXPECT_NE(::access(path.c_str(), F_OK), 0);
+  ASSERT_TRUE(w.Commit().ok());
+  EXPECT_FALSE(w.is_open());
+  EXPECT_EQ(Slurp(path), expected);
+  EXPECT_EQ(RawEntries(dir_), std::vector<std::string>{"stream.txt"});
+  EXPECT_EQ(w.Append("x").code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(FileIoTest, AtomicFileWriterDestructorRemovesTemporary) {
+  const std::string path = Path("keep.txt");
+  Put("keep.txt", "old contents");
+  std::string temp;
+  {
+    AtomicFileWriter w;
+    ASSERT_TRUE(w.Open(path).ok());
+    temp = w.temp_path();
+    ASSERT_TRUE(w.Append(std::string(3 << 20, 'n')).ok());
+    EXPECT_EQ(::access(temp.c_str(), F_OK), 0);
+  }
+  EXPECT_NE(::access(temp.c_str(), F_OK), 0);
+  EXPECT_EQ(Slurp(path), "old contents");
+  EXPECT_EQ(RawEntries(dir_), std::vector<std::string>{"keep.txt"});
+}
+
+TEST_F(FileIoTest, AtomicFileWriterMoveAndAbort) {
+  AtomicFileWriter a;
+  ASSERT_TRUE(a.Open(Path("moved.txt")).ok());
+  ASSERT_TRUE(a.Append("hello").ok());
+  AtomicFileWriter b = std::move(a);
+  EXPECT_FALSE(a.is_open());  // NOLINT(bugprone-use-after-move)
+  ASSERT_TRUE(b.Append(" world").ok());
+  ASSERT_TRUE(b.Commit().ok());
+  EXPECT_EQ(Slurp(Path("moved.txt")), "hello world");
+
+  AtomicFileWriter c;
+  ASSERT_TRUE(c.Open(Path("aborted.txt")).ok());
+  EXPECT_EQ(c.Open(Path("other.txt")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  c.Abort();
+  EXPECT_EQ(c.Commit().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(RawEntries(dir_), std::vector<std::string>{"moved.txt"});
+}
+
+TEST_F(FileIoTest, RemoveRegisteredTemporariesUnlinksLiveWriters) {
+  Put("target.txt", "old");
+  AtomicFileWriter w1;
+  AtomicFileWriter w2;
+  ASSERT_TRUE(w1.Open(Path("target.txt")).ok());
+  ASSERT_TRUE(w2.Open(Path("sub/other.txt")).ok());
+  ASSERT_TRUE(w1.Append("new").ok());
+  RemoveRegisteredTemporaries();
+  EXPECT_NE(::access(w1.temp_path().c_str(), F_OK), 0);
+  EXPECT_NE(::access(w2.temp_path().c_str(), F_OK), 0);
+  // The rename then fails; the old file is untouched.
+  const absl::Status status = w1.Commit();
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound) << status;
+  EXPECT_TRUE(absl::StartsWith(status.message(), Path("target.txt"))) << status;
+  EXPECT_EQ(Slurp(Path("target.txt")), "old");
+  w2.Abort();
+  // The registry slots are free again: many more writers still work.
+  for (int i = 0; i < 2 * kMaxTemporaries; ++i) {
+    ASSERT_TRUE(WriteFileAtomic(Path("many.txt"), std::to_string(i)).ok());
+  }
+  EXPECT_EQ(Slurp(Path("many.txt")), std::to_string(2 * kMaxTemporaries - 1));
+}
+
+}  // namespace
+}  // namespace dedup
