@@ -37,9 +37,9 @@ What it leaves out
     5-gram containment >= 0.25) are skipped, so base stories are distinct;
     real paragraphs that recur across real stories are kept as content.
   * When the base stories run out (large --size-mb), later passes reuse them
-    with a seeded word substitution (each word swapped with another word of
-    the same shape and similar frequency): text that reads as word salad but
-    shares no shingles with the earlier passes.
+    through a seeded letter cipher (vowels to vowels, consonants to
+    consonants, digits to digits): pseudo-words with the same lengths, layout
+    and word frequencies, sharing no shingles with the earlier passes.
 
 Deterministic for a given seed and arguments; output is streamed (memory does
 not grow with --size-mb). Stdlib only; .zst inputs are read with `zstd -dc`.
@@ -56,9 +56,11 @@ import heapq
 import itertools
 import json
 import math
+import multiprocessing as mp
 import os
 import random
 import re
+import string
 import subprocess
 import sys
 import time
@@ -75,7 +77,8 @@ SHARED = REPO.parent / "shared" / "corpora"
 BUNDLED = REPO / "corpora" / "base_articles.jsonl"
 
 MIN_BASE_CHARS = 400          # skip shorter base texts
-NEARDUP_SAMPLE_MASK = 7       # keep shingle hashes with h & 7 == 0 (1 in 8)
+MIN_CONTENT_CHARS = 350       # ... and those with less body text once parsed
+ANCHOR_LETTERS = "sfmcbpd"    # sampled 5-grams start with a word starting so
 NEARDUP_LIMIT = 0.25          # sampled containment that rejects a base story
 COPY_WINDOW = 150             # copies appear within this many story slots
 
@@ -176,22 +179,16 @@ def parse_base(text: str) -> Story | None:
 def read_jsonl(path: Path):
     """Yield dicts from a JSONL file; .zst is decompressed with `zstd -dc`."""
     if path.suffix == ".zst":
-        proc = subprocess.Popen(["zstd", "-dc", str(path)], stdout=subprocess.PIPE)
-        fh = (line.decode("utf-8") for line in proc.stdout)
+        proc = subprocess.run(["zstd", "-dc", str(path)], capture_output=True)
+        if proc.returncode != 0:
+            sys.exit(f"gen_corpus: zstd -dc {path} failed: {proc.stderr.decode().strip()}")
+        lines = proc.stdout.decode("utf-8").splitlines()
     else:
-        proc = None
-        fh = open(path, encoding="utf-8")
-    try:
-        for line in fh:
-            if line.strip():
-                yield json.loads(line)
-    finally:
-        if proc:
-            proc.stdout.close()
-            if proc.wait() != 0:
-                sys.exit(f"gen_corpus: zstd -dc {path} failed")
-        else:
-            fh.close()
+        with open(path, encoding="utf-8") as fh:
+            lines = fh.read().splitlines()
+    for line in lines:
+        if line.strip():
+            yield json.loads(line)
 
 
 def load_base_records(spec: str) -> tuple[str, list[tuple[str, str, str | None]]]:
@@ -220,36 +217,73 @@ def load_base_records(spec: str) -> tuple[str, list[tuple[str, str, str | None]]
     return ", ".join(str(p) for p in paths), records
 
 
+def sampled_shingles(story: Story) -> set[int]:
+    """crc32 of the word 5-grams whose first word starts with one of a few
+    letters: a consistent sample of about 1 in 3 shingles of the story."""
+    w = WORD.findall((story.headline + "\n" + "\n".join(story.paragraphs)).lower())
+    return {zlib.crc32(" ".join(w[i:i + 5]).encode())
+            for i in range(max(1, len(w) - 4)) if w[i][0] in ANCHOR_LETTERS}
+
+
+def parse_record(rec: tuple[str, str, str | None]) -> tuple[Story | None, set[int]]:
+    """Parse one base record and fingerprint it (runs in worker processes)."""
+    rid, text, city = rec
+    story = parse_base(text)
+    if story is None or sum(map(len, story.paragraphs)) < MIN_CONTENT_CHARS:
+        return None, set()
+    story.city = story.city or city
+    story.origin = rid
+    return story, sampled_shingles(story)
+
+
+def parse_records(recs: list) -> list[tuple[Story | None, set[int]]]:
+    return [parse_record(r) for r in recs]
+
+
 class BasePool:
     """Hands out distinct base stories in a seeded order.
 
-    Pass 0 parses records lazily and skips near-duplicates of stories already
-    handed out (1-in-8 sampled word 5-gram hashes, containment either way).
-    Later passes reuse the accepted stories through a per-pass word mapping.
+    Pass 0 parses records (ahead of need, in the worker processes when there
+    are some) and skips near-duplicates of stories already handed out (about
+    1 in 3 word 5-grams, containment either way). Later passes reuse the
+    accepted stories through a per-pass letter cipher.
     """
 
-    def __init__(self, records, seed: int):
+    CHUNK = 64
+
+    def __init__(self, records, seed: int, executor=None, ahead: int = 4):
         self.records = records
         self.seed = seed
-        self.order = list(range(len(records)))
-        random.Random(f"{seed}:pool:0").shuffle(self.order)
+        order = list(range(len(records)))
+        random.Random(f"{seed}:pool:0").shuffle(order)
+        self.parsed = self._parse_ahead(order, executor, ahead)
+        self.order: list[int] = []
         self.pos = 0
         self.epoch = 0
         self.accepted: list[Story] = []
         self.sample_sizes: list[int] = []
         self.index: dict[int, int] = {}
         self.skipped = 0
-        self.remap: dict[str, str] = {}
-        self.vocab: dict[str, list[str]] | None = None
+        self.cipher: dict[int, str] = {}
 
-    def _sampled(self, story: Story) -> list[int]:
-        toks = WORD.findall((story.headline + " " + " ".join(story.paragraphs)).lower())
-        hashes = {zlib.crc32(" ".join(toks[i:i + 5]).encode())
-                  for i in range(max(1, len(toks) - 4))}
-        return [h for h in hashes if not h & NEARDUP_SAMPLE_MASK]
+    def _parse_ahead(self, order: list[int], executor, ahead: int):
+        """Yield parse_record() results in `order`; with an executor, up to
+        `ahead` chunks are parsed in advance by the workers."""
+        chunks = ([self.records[i] for i in order[k:k + self.CHUNK]]
+                  for k in range(0, len(order), self.CHUNK))
+        if executor is None:
+            for chunk in chunks:
+                yield from parse_records(chunk)
+            return
+        inflight: collections.deque = collections.deque()
+        for chunk in chunks:
+            inflight.append(executor.apply_async(parse_records, (chunk,)))
+            if len(inflight) > ahead:
+                yield from inflight.popleft().get()
+        while inflight:
+            yield from inflight.popleft().get()
 
-    def _accept(self, story: Story) -> bool:
-        sampled = self._sampled(story)
+    def _accept(self, story: Story, sampled: set[int]) -> bool:
         hits = collections.Counter(self.index[h] for h in sampled if h in self.index)
         for other, n in hits.items():
             if n >= NEARDUP_LIMIT * max(1, min(len(sampled), self.sample_sizes[other])):
@@ -262,24 +296,20 @@ class BasePool:
         return True
 
     def next(self) -> Story:
-        while True:
-            if self.pos >= len(self.order):
+        while self.epoch == 0:
+            got = next(self.parsed, None)
+            if got is None:
                 self._next_epoch()
-            i = self.order[self.pos]
-            self.pos += 1
-            if self.epoch == 0:
-                rid, text, city = self.records[i]
-                story = parse_base(text)
-                if story is None or sum(map(len, story.paragraphs)) < MIN_BASE_CHARS // 2:
-                    self.skipped += 1
-                    continue
-                story.city = story.city or city
-                story.origin = rid
-                if not self._accept(story):
-                    self.skipped += 1
-                    continue
+                break
+            story, sampled = got
+            if story is not None and self._accept(story, sampled):
                 return story
-            return self._remixed(self.accepted[i])
+            self.skipped += 1
+        if self.pos >= len(self.order):
+            self._next_epoch()
+        i = self.order[self.pos]
+        self.pos += 1
+        return self._remixed(self.accepted[i])
 
     def _next_epoch(self):
         if not self.accepted:
@@ -287,45 +317,29 @@ class BasePool:
         if self.epoch == 0:
             self.records = None  # raw texts are no longer needed
             self.index.clear()
-            self._build_vocab()
+            self.parsed = iter(())
         self.epoch += 1
         self.order = list(range(len(self.accepted)))
         rnd = random.Random(f"{self.seed}:pool:{self.epoch}")
         rnd.shuffle(self.order)
         self.pos = 0
-        # Word mapping of this pass: permute words inside bands of 64 words of
-        # the same shape and similar frequency.
-        self.remap = {}
-        for words in self.vocab.values():
-            for b in range(0, len(words), 64):
-                band = words[b:b + 64]
-                perm = band[:]
-                rnd.shuffle(perm)
-                self.remap.update(zip(band, perm))
-
-    def _build_vocab(self):
-        counts = collections.Counter()
-        for s in self.accepted:
-            counts.update(WORD.findall(s.headline))
-            for p in s.paragraphs:
-                counts.update(WORD.findall(p))
-
-        def shape(w: str) -> str:
-            if w.isdigit():
-                return "digit"
-            if w.isupper() and len(w) > 1:
-                return "upper"
-            return "cap" if w[0].isupper() else "lower"
-
-        self.vocab = collections.defaultdict(list)
-        for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            self.vocab[shape(w)].append(w)
+        # Letter cipher of this pass: vowels among vowels, consonants among
+        # consonants, digits among digits, same for both cases. Word lengths,
+        # punctuation and word frequencies stay; the words themselves change.
+        table = {}
+        for group in ("aeiou", "bcdfghjklmnpqrstvwxyz", "0123456789"):
+            perm = list(group)
+            rnd.shuffle(perm)
+            table.update(zip(group, perm))
+            if group[0].isalpha():
+                table.update(zip(group.upper(), "".join(perm).upper()))
+        self.cipher = str.maketrans(table)
 
     def _remixed(self, s: Story) -> Story:
-        sub = self.remap.get
-        fix = lambda m: sub(m.group(), m.group())  # noqa: E731
-        return Story(WORD.sub(fix, s.headline), [WORD.sub(fix, p) for p in s.paragraphs],
-                     s.city, s.table, f"{s.origin}@{self.epoch}")
+        c = self.cipher
+        return Story(s.headline.translate(c), [p.translate(c) for p in s.paragraphs],
+                     s.city.translate(c) if s.city else None, s.table,
+                     f"{s.origin}@{self.epoch}")
 
 
 # ---------------------------------------------------------------------------
@@ -490,37 +504,39 @@ def dateline(style: int, city: str, date: dt.date, agency: str | None) -> str:
 # ---------------------------------------------------------------------------
 
 
+_WRAP_RE: dict[int, re.Pattern] = {}
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Greedy hard wrap at `width` columns (words longer than width stay whole)."""
+    """Greedy hard wrap at `width` columns; a word longer than `width` gets a
+    line of its own. The spaces at a break are dropped."""
     if len(text) <= width:
         return [text]
-    out: list[str] = []
-    cur: list[str] = []
-    n = -1
-    for w in text.split():
-        if n + 1 + len(w) > width and cur:
-            out.append(" ".join(cur))
-            cur, n = [w], len(w)
-        else:
-            cur.append(w)
-            n += 1 + len(w)
-    if cur:
-        out.append(" ".join(cur))
-    return out
-
-
-_OPEN_DQ = re.compile(r'(^|[\s(\[{—-])"')
-_OPEN_SQ = re.compile(r"(^|[\s(\[{\"“])'")
-_STRAIGHTEN = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+    pat = _WRAP_RE.get(width)
+    if pat is None:
+        pat = _WRAP_RE[width] = re.compile(r"(.{1,%d})(?: +|$)|(\S+)(?: +|$)" % width)
+    return [a or b for a, b in pat.findall(text) if a or b]
 
 
 def curly_quotes(text: str) -> str:
-    text = _OPEN_DQ.sub("\\1“", text).replace('"', "”")
-    return _OPEN_SQ.sub("\\1‘", text).replace("'", "’")
+    """Straight to typographic quotes: opening after a space, newline or
+    bracket, closing (or apostrophe) elsewhere. str.replace is much faster
+    than a regex here."""
+    if '"' in text:
+        if text.startswith('"'):
+            text = "“" + text[1:]
+        text = (text.replace(' "', " “").replace('\n"', "\n“").replace('("', "(“")
+                .replace('"', "”"))
+    if "'" in text:
+        if text.startswith("'"):
+            text = "‘" + text[1:]
+        text = (text.replace(" '", " ‘").replace("\n'", "\n‘").replace("('", "(‘")
+                .replace("“'", "“‘").replace("'", "’"))
+    return text
 
 
 def straight_quotes(text: str) -> str:
-    return text.translate(_STRAIGHTEN)
+    return text.replace("“", '"').replace("”", '"').replace("‘", "'").replace("’", "'")
 
 
 OCR_CONFUSIONS = [("m", "rn"), ("rn", "m"), ("l", "1"), ("I", "l"), ("O", "0"),
@@ -604,10 +620,12 @@ def copy_headline(h: str, first: str, rnd: random.Random) -> str:
 
 
 def edit_words(paragraphs: list[str], rnd: random.Random) -> None:
-    """A few copy edits (substitutions, deletions, insertions) and typos."""
+    """Light copy editing: up to one word substitution, deletion or insertion
+    per 100 words and one typo per 200 words (uniformly fewer, often none)."""
     if not paragraphs:
         return
-    for _ in range(rnd.randint(0, 4)):
+    n_words = sum(p.count(" ") + 1 for p in paragraphs)
+    for _ in range(int(rnd.random() * n_words / 100)):
         k = rnd.randrange(len(paragraphs))
         words = paragraphs[k].split(" ")
         if len(words) < 8:
@@ -621,7 +639,7 @@ def edit_words(paragraphs: list[str], rnd: random.Random) -> None:
         else:
             words.insert(j, rnd.choice(FILLERS))
         paragraphs[k] = " ".join(words)
-    for _ in range(rnd.randint(0, 3)):
+    for _ in range(int(rnd.random() * n_words / 200)):
         k = rnd.randrange(len(paragraphs))
         words = paragraphs[k].split(" ")
         j = rnd.randrange(len(words))
@@ -666,78 +684,132 @@ def make_copy(story: Story, rnd: random.Random) -> Story:
 # ---------------------------------------------------------------------------
 
 
-class Renderer:
-    def __init__(self, rnd: random.Random):
-        pool = list(ts.TOPIC_NAMES)
-        pool += [f"{rnd.choice(ts.FIRST_NAMES)} {rnd.choice(ts.SURNAMES)}" for _ in range(150)]
-        pool += [f"{rnd.choice(ts.ORG_PREFIX)} {rnd.choice(ts.ORG_KIND['economy'])}"
-                 for _ in range(60)]
-        pool += ts.COUNTRIES
-        self.topic_pool = sorted(set(pool))
-        self.recent: collections.deque[str] = collections.deque(maxlen=300)
+class Fields(dict):
+    """Values for the {slots} of boilerplate templates, computed on first use
+    (most templates use only a few of them)."""
 
-    def fields(self, o: Outlet, date: dt.date, rnd: random.Random) -> dict:
-        rel = rnd.sample(self.recent, 3) if len(self.recent) >= 3 else \
-            ["Council approves new budget", "Weekend weather outlook",
-             "Local team wins derby"]
-        return {
-            "site": o.name, "SITE": o.name.upper(), "host": o.host,
-            "handle": o.handle, "founded": o.founded, "phone": o.phone,
-            "tagline": o.tagline.format(founded=o.founded),
-            "year": date.year, "weekday": ts.LEX["weekday"][date.weekday()],
-            "date_long": f"{ts.LEX['month'][date.month - 1]} {date.day}, {date.year}",
-            "date_dmy": f"{date.day} {ts.LEX['month'][date.month - 1]} {date.year}",
-            "date_iso": date.isoformat(),
-            "time": f"{rnd.randint(0, 23):02d}:{rnd.randint(0, 59):02d}",
-            "temp": rnd.randint(-5, 34), "city_now": rnd.choice(ts.CITIES),
-            "section": rnd.choice(ts.NAV_SECTIONS[1:]),
-            "region": rnd.choice(["Europe", "Asia", "Africa", "Americas", "Local"]),
-            "related": rel[0], "related2": rel[1], "related3": rel[2],
-            "n": rnd.randint(1, 250), "sec": f"{rnd.randint(0, 59):02d}",
-            "photographer": rnd.choice(o.photographers),
-            "topics": ", ".join(rnd.sample(self.topic_pool, rnd.randint(3, 5))),
-        }
+    def __init__(self, topic_pool: list[str], o: Outlet, date: dt.date,
+                 rnd: random.Random, related: tuple[str, str, str]):
+        super().__init__(site=o.name, host=o.host, handle=o.handle,
+                         founded=o.founded, phone=o.phone, year=date.year,
+                         related=related[0], related2=related[1], related3=related[2])
+        self.topic_pool, self.o, self.date, self.rnd = topic_pool, o, date, rnd
+
+    def __missing__(self, key: str):
+        value = getattr(self, "_" + key)()
+        self[key] = value
+        return value
+
+    def _SITE(self): return self.o.name.upper()                       # noqa: E704
+    def _tagline(self): return self.o.tagline.format(founded=self.o.founded)  # noqa: E704
+    def _weekday(self): return ts.LEX["weekday"][self.date.weekday()]  # noqa: E704
+    def _month(self): return ts.LEX["month"][self.date.month - 1]      # noqa: E704
+    def _date_long(self): return f"{self['month']} {self.date.day}, {self.date.year}"  # noqa: E704
+    def _date_dmy(self): return f"{self.date.day} {self['month']} {self.date.year}"  # noqa: E704
+    def _date_iso(self): return self.date.isoformat()                  # noqa: E704
+    def _time(self): return f"{self.rnd.randint(0, 23):02d}:{self.rnd.randint(0, 59):02d}"  # noqa: E704
+    def _temp(self): return self.rnd.randint(-5, 34)                   # noqa: E704
+    def _city_now(self): return self.rnd.choice(ts.CITIES)             # noqa: E704
+    def _section(self): return self.rnd.choice(ts.NAV_SECTIONS[1:])    # noqa: E704
+    def _region(self): return self.rnd.choice(["Europe", "Asia", "Africa", "Americas", "Local"])  # noqa: E704,E501
+    def _n(self): return self.rnd.randint(1, 250)                      # noqa: E704
+    def _sec(self): return f"{self.rnd.randint(0, 59):02d}"            # noqa: E704
+    def _photographer(self): return self.rnd.choice(self.o.photographers)  # noqa: E704
+
+    def _topics(self):
+        return ", ".join(self.rnd.sample(self.topic_pool, self.rnd.randint(3, 5)))
+
+
+# Template fields that are the same for every document of an outlet (given
+# the year): templates using only these are rendered once and cached.
+STATIC_FIELDS = {"site", "SITE", "host", "handle", "founded", "phone", "tagline", "year"}
+_FORMATTER = string.Formatter()
+
+
+def topic_pool(seed: int) -> list[str]:
+    """Names for "Topics:" lines: themes, invented people and companies, countries."""
+    rnd = random.Random(f"{seed}:topics")
+    pool = list(ts.TOPIC_NAMES)
+    pool += [f"{rnd.choice(ts.FIRST_NAMES)} {rnd.choice(ts.SURNAMES)}" for _ in range(150)]
+    pool += [f"{rnd.choice(ts.ORG_PREFIX)} {rnd.choice(ts.ORG_KIND['economy'])}"
+             for _ in range(60)]
+    pool += ts.COUNTRIES
+    return sorted(set(pool))
+
+
+class Renderer:
+    """Turns (outlet, story) into a document: text + boilerplate line indexes."""
+
+    def __init__(self, outlets: list[Outlet], topics: list[str]):
+        self.outlets = outlets
+        self.topic_pool = topics
+        self.is_static: dict[str, bool] = {}
+        self.cache: dict[tuple, list[str]] = {}
+
+    def _static(self, template: str) -> bool:
+        st = self.is_static.get(template)
+        if st is None:
+            names = {f for _, f, _, _ in _FORMATTER.parse(template) if f is not None}
+            st = self.is_static[template] = names <= STATIC_FIELDS
+        return st
+
+    def _boiler_lines(self, o: Outlet, template: str, f: Fields) -> list[str]:
+        """Lines of one boilerplate block (wrapped by the outlet's rule)."""
+        static = self._static(template)
+        if static:
+            got = self.cache.get((o.index, template, f["year"]))
+            if got is not None:
+                return got
+        out = []
+        for ln in template.format_map(f).split("\n"):
+            out.extend(wrap(ln, o.wrap) if o.wrap else (ln,))
+        if static:
+            self.cache[(o.index, template, f["year"])] = out
+        return out
 
     def render(self, o: Outlet, story: Story, date: dt.date, agency: str | None,
-               rnd: random.Random) -> tuple[str, list[int]]:
-        """(text, boilerplate line indexes) of one document."""
+               related: tuple[str, str, str], rnd: random.Random) -> tuple[str, list[int]]:
         lines: list[str] = []
         bp: list[int] = []
         blank = o.sep == "blank"
-        indent = "    " if o.sep == "indent" else ""
-        f = self.fields(o, date, rnd)
+        indent = o.sep == "indent"
+        f = Fields(self.topic_pool, o, date, rnd, related)
 
-        def block(text: str, is_bp: bool, wrap_ok: bool = True) -> None:
-            if lines and blank:
+        def add(part: list[str], is_bp: bool) -> None:
+            # One block: a blank line before it (blank-line outlets), first
+            # line indented (indent outlets).
+            if blank and lines:
                 lines.append("")
-            part = wrap(text, o.wrap) if (o.wrap and wrap_ok) else [text]
-            if indent:
-                part[0] = indent + part[0]
             if is_bp:
                 bp.extend(range(len(lines), len(lines) + len(part)))
-            lines.extend(part)
+            if indent:
+                lines.append("    " + part[0])
+                lines.extend(part[1:])
+            else:
+                lines.extend(part)
 
         def boiler(template: str) -> None:
-            for ln in template.format_map(f).split("\n"):
-                block(ln, True)
+            # Multi-line templates are one block per line.
+            for ln in self._boiler_lines(o, template, f):
+                add([ln], True)
 
         for t in o.header:
             boiler(t)
-        block(story.headline, False, wrap_ok=False)
+        add([story.headline], False)
         paras = story.paragraphs
         if o.ocr_rate:
             paras = [ocr_noise(p, o.ocr_rate, rnd) for p in paras]
-        city = story.city or rnd.choice(ts.CITIES)
-        line0 = dateline(o.dateline, city, date, agency)
+        line0 = dateline(o.dateline, story.city or rnd.choice(ts.CITIES), date, agency)
         if line0 and story.table:
-            block(line0.rstrip(), False)
+            add([line0.rstrip()], False)
         elif line0 and paras:
             paras = [line0 + paras[0]] + paras[1:]
         n_inline = 0
         last = len(paras) - 1
+        width = 0 if story.table else o.wrap
         for i, p in enumerate(paras):
-            block(p, False, wrap_ok=not story.table)
-            if (o.inline and i < last and n_inline < 3 and rnd.random() < o.inline_p):
+            add(wrap(p, width) if width else [p], False)
+            if o.inline and i < last and n_inline < 3 and rnd.random() < o.inline_p:
                 boiler(rnd.choice(o.inline))
                 n_inline += 1
         for t in o.footer:
@@ -751,31 +823,147 @@ class Renderer:
 
 
 # ---------------------------------------------------------------------------
-# Output
+# Story plans (made in order by the main process) and their rendering (may
+# run in worker processes; depends only on the plan, so output is the same
+# for any --jobs)
 # ---------------------------------------------------------------------------
 
 
-@dataclass(order=True)
-class Draft:
-    slot: float
-    seq: int
-    text: str = field(compare=False)
-    outlet: Outlet = field(compare=False)
-    kind: str = field(compare=False)
-    cluster: str = field(compare=False)
-    bp: list[int] = field(compare=False)
-    date: dt.date = field(compare=False)
+@dataclass
+class Plan:
+    sid: int
+    kind: str                       # story | earnings | followup
+    story: Story | None             # None for earnings (made by the renderer)
+    outlets: list[int]              # first = original publication
+    agency: str | None
+    date: dt.date
+    related: list[tuple[str, str, str]]   # related headlines, one triple per doc
+
+
+# A rendered document: (slot, seq, text as JSON string, outlet index, kind,
+# cluster, boilerplate lines as JSON, ocr, date ordinal, raw text or None).
+RenderedDoc = tuple
+
+_WORKER: dict = {}
+
+
+def _init_worker(outlets: list[Outlet], topics: list[str], seed: int, keep_text: bool) -> None:
+    _WORKER.update(renderer=Renderer(outlets, topics), seed=seed, keep_text=keep_text)
+
+
+def render_plan(plan: Plan) -> list[RenderedDoc]:
+    """All documents of one story: the original publication and its copies."""
+    renderer: Renderer = _WORKER["renderer"]
+    keep_text = _WORKER["keep_text"]
+    rnd = random.Random(f"{_WORKER['seed']}:story:{plan.sid}")
+    cluster = f"s{plan.sid:06d}"
+    story = plan.story
+    if plan.kind == "earnings":
+        head, lines = ts.earnings_report(rnd)
+        story = Story(head, lines, rnd.choice(ts.CITIES), table=True, origin="earnings")
+    docs = []
+    for k, oi in enumerate(plan.outlets):
+        o = renderer.outlets[oi]
+        if k == 0:
+            version, date, kind = story, plan.date, plan.kind
+            slot = plan.sid + rnd.uniform(0, 5)
+        else:
+            version = make_copy(story, rnd)
+            date = plan.date + dt.timedelta(days=rnd.randint(0, 2))
+            kind = "copy" if plan.kind == "story" else plan.kind + "-copy"
+            slot = plan.sid + rnd.uniform(0, COPY_WINDOW)
+        text, bp = renderer.render(o, version, date, plan.agency, plan.related[k], rnd)
+        docs.append((slot, 0, json.dumps(text, ensure_ascii=False), oi, kind, cluster,
+                     "[" + ", ".join(map(str, bp)) + "]", o.ocr_rate > 0,
+                     date.toordinal(), text if keep_text else None))
+    return docs
+
+
+def render_batch(plans: list[Plan]) -> list[list[RenderedDoc]]:
+    return [render_plan(p) for p in plans]
+
+
+class Planner:
+    """Decides, story by story, what gets published where (main process)."""
+
+    def __init__(self, args, records, outlets: list[Outlet], executor=None):
+        self.args = args
+        self.rnd = random.Random(f"{args.seed}:plan")
+        self.pool = BasePool(records, args.seed, executor, ahead=2 * args.jobs)
+        self.outlets = outlets
+        # Moderately skewed outlet sizes: weight 1/sqrt(rank).
+        self.cum_weights = list(itertools.accumulate(
+            1.0 / math.sqrt(r + 1) for r in range(len(outlets))))
+        self.recent_stories: collections.deque[Story] = collections.deque(maxlen=200)
+        self.recent_heads: collections.deque[str] = collections.deque(maxlen=300)
+        est_stories = max(100.0, args.size_mb * 1e6 / 3500)
+        self.days_per_story = 5 * 365 / est_stories   # the corpus spans ~5 years
+        self.start = dt.date(2015, 1, 5)
+        self.p_earn = 0.0 if args.no_hard_negatives else 0.06
+        self.p_follow = 0.0 if args.no_hard_negatives else 0.05
+
+    def pick_outlets(self, k: int) -> list[int]:
+        chosen: list[int] = []
+        total = self.cum_weights[-1]
+        while len(chosen) < k:
+            i = bisect.bisect(self.cum_weights, self.rnd.random() * total)
+            if i not in chosen:
+                chosen.append(i)
+        return chosen
+
+    def plan(self, sid: int) -> Plan:
+        rnd = self.rnd
+        r = rnd.random()
+        kind, story = "story", None
+        if r < self.p_earn:
+            kind = "earnings"
+        else:
+            story = self.pool.next()
+            if r < self.p_earn + self.p_follow and self.recent_stories:
+                # Follow-up: a new story that reuses one long paragraph of a
+                # recent story (a different cluster).
+                old = rnd.choice(self.recent_stories)
+                longs = [p for p in old.paragraphs if len(p.split()) >= 25]
+                if longs:
+                    paras = list(story.paragraphs)
+                    paras.insert(rnd.randint(1, len(paras)), rnd.choice(longs))
+                    story = Story(story.headline, paras, story.city, story.table,
+                                  story.origin)
+                    kind = "followup"
+            if kind == "story":
+                self.recent_stories.append(story)
+        share = self.args.wire_share * (0.4 if kind == "earnings" else 1.0)
+        n_copies = rnd.randint(2, 10) if rnd.random() < share else 0
+        outlets = self.pick_outlets(1 + n_copies)
+        agency = rnd.choice(AGENCIES) if n_copies else None
+        date = self.start + dt.timedelta(days=int(sid * self.days_per_story))
+        heads = self.recent_heads
+        related = [tuple(rnd.sample(heads, 3)) if len(heads) >= 3 else
+                   ("Council approves new budget", "Weekend weather outlook",
+                    "Local team wins derby") for _ in outlets]
+        if story is not None:
+            h = story.headline
+            heads.append(title_case(h) if h.isupper() else h)
+        return Plan(sid, kind, story, outlets, agency, date, related)
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
 
 
 class Output:
     """Writes docs.jsonl, truth.jsonl and optionally docs.warc.wet, streaming."""
 
-    def __init__(self, out: Path, fmt: str, seed: int, base_desc: str):
+    def __init__(self, out: Path, fmt: str, seed: int, base_desc: str,
+                 outlets: list[Outlet]):
         out.mkdir(parents=True, exist_ok=True)
         buf = 1 << 20
-        self.docs = open(out / "docs.jsonl", "w", encoding="utf-8", buffering=buf)
-        self.truth = open(out / "truth.jsonl", "w", encoding="utf-8", buffering=buf)
+        self.docs = open(out / "docs.jsonl", "wb", buffering=buf)
+        self.truth = open(out / "truth.jsonl", "wb", buffering=buf)
         self.wet = open(out / "docs.warc.wet", "wb", buffering=buf) if fmt == "wet" else None
+        self.outlets = outlets
+        self.names = [json.dumps(o.name) for o in outlets]
         self.wrnd = random.Random(f"{seed}:wet")
         self.n = 0
         self.bytes = 0
@@ -799,24 +987,27 @@ class Output:
                       ("WARC-Record-ID", self._uuid()),
                       ("Content-Type", "application/warc-fields")], payload)
 
-    def emit(self, d: Draft) -> None:
+    def emit(self, d: RenderedDoc) -> None:
+        _, _, text_json, oi, kind, cluster, bp_json, ocr, date_ord, text = d
         doc_id = f"d{self.n:06d}"
         self.n += 1
-        line = json.dumps({"id": doc_id, "text": d.text, "source": d.outlet.host,
-                           "outlet": d.outlet.name, "kind": d.kind},
-                          ensure_ascii=False) + "\n"
+        o = self.outlets[oi]
+        # Same bytes as json.dumps({...}, ensure_ascii=False) would give.
+        line = (f'{{"id": "{doc_id}", "text": {text_json}, "source": "{o.host}", '
+                f'"outlet": {self.names[oi]}, "kind": "{kind}"}}\n').encode("utf-8")
         self.docs.write(line)
-        self.bytes += len(line.encode("utf-8"))
-        self.truth.write(json.dumps({"id": doc_id, "cluster": d.cluster,
-                                     "boilerplate_lines": d.bp,
-                                     "ocr": d.outlet.ocr_rate > 0}) + "\n")
+        self.bytes += len(line)
+        self.truth.write((f'{{"id": "{doc_id}", "cluster": "{cluster}", '
+                          f'"boilerplate_lines": {bp_json}, '
+                          f'"ocr": {"true" if ocr else "false"}}}\n').encode("utf-8"))
         if self.wet:
-            payload = d.text.encode("utf-8")
+            payload = text.encode("utf-8")
             digest = base64.b32encode(hashlib.sha1(payload).digest()).decode()
-            stamp = f"{d.date.isoformat()}T{self.wrnd.randint(0, 23):02d}:" \
-                    f"{self.wrnd.randint(0, 59):02d}:{self.wrnd.randint(0, 59):02d}Z"
+            w = self.wrnd
+            stamp = (f"{dt.date.fromordinal(date_ord).isoformat()}T{w.randint(0, 23):02d}:"
+                     f"{w.randint(0, 59):02d}:{w.randint(0, 59):02d}Z")
             self._record([("WARC-Type", "conversion"),
-                          ("WARC-Target-URI", f"https://{d.outlet.host}/{doc_id}"),
+                          ("WARC-Target-URI", f"https://{o.host}/{doc_id}"),
                           ("WARC-Date", stamp), ("WARC-Record-ID", self._uuid()),
                           ("WARC-Refers-To", self._uuid()),
                           ("WARC-Block-Digest", f"sha1:{digest}"),
@@ -829,85 +1020,20 @@ class Output:
                 fh.close()
 
 
-# ---------------------------------------------------------------------------
-# Story plan
-# ---------------------------------------------------------------------------
-
-
-class Generator:
-    def __init__(self, args, base_desc: str, records):
-        self.args = args
-        self.seed = args.seed
-        self.rnd = random.Random(f"{args.seed}:plan")
-        self.pool = BasePool(records, args.seed)
-        mb = max(args.size_mb, 1.0)
-        n_out = args.outlets or max(20, min(60, round(20 + 8 * math.log2(mb))))
-        self.outlets = make_outlets(random.Random(f"{args.seed}:outlets"), n_out,
-                                    args.ocr_share)
-        # Moderately skewed outlet sizes: weight 1/sqrt(rank).
-        cum = list(itertools.accumulate(1.0 / math.sqrt(r + 1) for r in range(n_out)))
-        self.cum_weights = cum
-        self.renderer = Renderer(random.Random(f"{args.seed}:topics"))
-        self.recent_stories: collections.deque[tuple[int, Story]] = collections.deque(maxlen=200)
-        est_stories = max(100, args.size_mb * 1e6 / 3500)
-        self.days_per_story = 5 * 365 / est_stories   # the corpus spans ~5 years
-        self.start = dt.date(2015, 1, 5)
-        self.p_earn = 0.0 if args.no_hard_negatives else 0.06
-        self.p_follow = 0.0 if args.no_hard_negatives else 0.05
-
-    def pick_outlets(self, k: int) -> list[Outlet]:
-        chosen: list[Outlet] = []
-        total = self.cum_weights[-1]
-        while len(chosen) < k:
-            o = self.outlets[bisect.bisect(self.cum_weights, self.rnd.random() * total)]
-            if o not in chosen:
-                chosen.append(o)
-        return chosen
-
-    def story(self, sid: int) -> list[Draft]:
-        """Plan story `sid` and render all its documents."""
-        rnd = self.rnd
-        r = rnd.random()
-        srnd = random.Random(f"{self.seed}:story:{sid}")
-        cluster = f"s{sid:06d}"
-        kind = "story"
-        if r < self.p_earn:
-            head, lines = ts.earnings_report(srnd)
-            story = Story(head, lines, srnd.choice(ts.CITIES), table=True, origin="earnings")
-            kind = "earnings"
-        else:
-            story = self.pool.next()
-            if r < self.p_earn + self.p_follow and self.recent_stories:
-                # Follow-up: reuse one long paragraph of a recent story.
-                _, old = rnd.choice(self.recent_stories)
-                longs = [p for p in old.paragraphs if len(p.split()) >= 25]
-                if longs:
-                    paras = list(story.paragraphs)
-                    paras.insert(rnd.randint(1, len(paras)), rnd.choice(longs))
-                    story = Story(story.headline, paras, story.city, story.table,
-                                  story.origin)
-                    kind = "followup"
-            if kind == "story":
-                self.recent_stories.append((sid, story))
-        wire_share = self.args.wire_share * (0.4 if kind == "earnings" else 1.0)
-        n_copies = rnd.randint(2, 10) if rnd.random() < wire_share else 0
-        outlets = self.pick_outlets(1 + n_copies)
-        agency = rnd.choice(AGENCIES) if n_copies else None
-        date = self.start + dt.timedelta(days=int(sid * self.days_per_story))
-        drafts = []
-        text, bp = self.renderer.render(outlets[0], story, date, agency, srnd)
-        drafts.append(Draft(sid + srnd.uniform(0, 5), 0, text, outlets[0], kind, cluster,
-                            bp, date))
-        for o in outlets[1:]:
-            cdate = date + dt.timedelta(days=srnd.randint(0, 2))
-            copy = make_copy(story, srnd)
-            text, bp = self.renderer.render(o, copy, cdate, agency, srnd)
-            ckind = "copy" if kind == "story" else kind + "-copy"
-            drafts.append(Draft(sid + srnd.uniform(0, COPY_WINDOW), 0, text, o, ckind,
-                                cluster, bp, cdate))
-        self.renderer.recent.append(story.headline if not story.headline.isupper()
-                                    else title_case(story.headline))
-        return drafts
+def rendered_stories(planner: Planner, executor, jobs: int):
+    """Yield the rendered documents of story 0, 1, 2, ... in order. With an
+    executor, batches of plans are rendered by the worker processes, a
+    bounded number ahead of the consumer."""
+    sids = itertools.count()
+    if executor is None:
+        for sid in sids:
+            yield render_plan(planner.plan(sid))
+    inflight: collections.deque = collections.deque()
+    while True:
+        while len(inflight) < 3 * jobs:
+            plans = [planner.plan(next(sids)) for _ in range(32)]
+            inflight.append(executor.apply_async(render_batch, (plans,)))
+        yield from inflight.popleft().get()
 
 
 def main() -> int:
@@ -930,36 +1056,56 @@ def main() -> int:
                     help="number of outlets (default: 20-60 by size)")
     ap.add_argument("--no-hard-negatives", action="store_true",
                     help="no earnings tables and no follow-up stories")
+    ap.add_argument("--jobs", type=int, default=min(8, os.cpu_count() or 1),
+                    help="render in this many processes (output does not depend on it)")
     args = ap.parse_args()
 
     t0 = time.time()
     base_desc, records = load_base_records(args.base)
-    gen = Generator(args, base_desc, records)
-    out = Output(Path(args.out), args.format, args.seed, base_desc)
+    n_out = args.outlets or max(20, min(60, round(20 + 8 * math.log2(max(args.size_mb, 1.0)))))
+    outlets = make_outlets(random.Random(f"{args.seed}:outlets"), n_out, args.ocr_share)
+    init_args = (outlets, topic_pool(args.seed), args.seed, args.format == "wet")
+    executor = None
+    if args.jobs > 1:
+        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+        executor = ctx.Pool(args.jobs, initializer=_init_worker, initargs=init_args)
+    else:
+        _init_worker(*init_args)
+    planner = Planner(args, records, outlets, executor)
+    out = Output(Path(args.out), args.format, args.seed, base_desc, outlets)
+
+    # Documents are released in slot order: a story's original publication
+    # lands near its own slot, copies up to COPY_WINDOW stories later.
+    # Everything with a slot below the next story id can be written.
     target = args.size_mb * 1e6
-    heap: list[Draft] = []
+    heap: list[RenderedDoc] = []
     pending = 0
     seq = itertools.count()
-    sid = 0
-    while out.bytes + pending < target:
-        for d in gen.story(sid):
-            d.seq = next(seq)
-            heapq.heappush(heap, d)
-            pending += len(d.text) + 100
-        sid += 1
-        while heap and heap[0].slot < sid:
+    stories = 0
+    for sid, docs in enumerate(rendered_stories(planner, executor, args.jobs)):
+        if out.bytes + pending >= target:
+            break
+        stories += 1
+        for d in docs:
+            heapq.heappush(heap, (d[0], next(seq)) + d[2:])
+            pending += len(d[2]) + 100
+        while heap and heap[0][0] < sid + 1:
             d = heapq.heappop(heap)
-            pending -= len(d.text) + 100
+            pending -= len(d[2]) + 100
             out.emit(d)
     while heap:
         out.emit(heapq.heappop(heap))
     out.close()
+    if executor is not None:
+        executor.terminate()  # drop the work queued ahead
+        executor.join()
     secs = time.time() - t0
     mb = out.bytes / 1e6
-    print(f"gen_corpus: {out.n} docs, {sid} stories, {len(gen.outlets)} outlets, "
-          f"{mb:.1f} MB docs.jsonl in {secs:.1f}s ({mb / max(secs, 1e-9):.1f} MB/s); "
-          f"base: {base_desc} (pass {gen.pool.epoch}, {len(gen.pool.accepted)} stories, "
-          f"{gen.pool.skipped} skipped)", file=sys.stderr)
+    pool = planner.pool
+    print(f"gen_corpus: {out.n} docs, {stories} stories, {len(outlets)} outlets, "
+          f"{mb:.1f} MB docs.jsonl in {secs:.1f}s ({mb / max(secs, 1e-9):.1f} MB/s, "
+          f"{args.jobs} jobs); base: {base_desc}"
+          f"{f' (reused {pool.epoch} times)' if pool.epoch else ''}", file=sys.stderr)
     return 0
 
 

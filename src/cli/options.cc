@@ -55,6 +55,10 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
   app.add_option("--short-block-share", args.short_block_share, "...and must also occur in this share of their site's stories")
       ->capture_default_str()->group("Cleaning");
 
+  app.add_option("--template-share", args.template_share,
+                 "Head/tail lines that vary but start alike ('Topics: ...') are boilerplate when in this share of their site's stories")
+      ->capture_default_str()->group("Cleaning");
+
   app.add_flag("--no-dedup", args.no_dedup, "Do not drop near-duplicate documents")->group("Dedup");
   app.add_option("--keep", args.keep, "Which document of a cluster is kept")
       ->check(CLI::IsMember({"first", "longest"}))->capture_default_str()->group("Dedup");
@@ -115,6 +119,7 @@ absl::StatusOr<PipelineOptions> MakePipelineOptions(const CliArgs& args) {
   p.blocks.min_stories = args.min_stories;
   p.blocks.short_block_tokens = args.short_block_tokens;
   p.blocks.short_block_share = args.short_block_share;
+  p.blocks.template_share = args.template_share;
   p.threads = args.threads;
   if (absl::Status s = p.Validate(); !s.ok()) return s;
   return p;

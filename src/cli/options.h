@@ -39,7 +39,7 @@ struct CliArgs {
   int quiet = 0;
   std::optional<bool> progress;
   double threshold = 0.7;
-  double containment = 0.8;
+  double containment = 0.7;
   double min_length_ratio = 0.4;
   int shingle = 5;
   int num_perm = 128;
@@ -50,6 +50,7 @@ struct CliArgs {
   int min_stories = 3;
   int short_block_tokens = 3;
   double short_block_share = 0.05;
+  double template_share = 0.5;
   uint64_t max_doc_bytes = uint64_t{256} << 20;
   int top_blocks = 10;
 };

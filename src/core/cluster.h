@@ -18,7 +18,7 @@ namespace dedup {
 
 struct MatchOptions {
   double jaccard_threshold = 0.7;  // estimated Jaccard at or above: duplicate
-  double containment = 0.8;        // containment of the smaller doc; > 1 disables
+  double containment = 0.7;        // containment of the smaller doc; > 1 disables
   double min_length_ratio = 0.4;   // containment only when smaller/larger >= this
 };
 

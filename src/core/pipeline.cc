@@ -24,6 +24,19 @@ uint64_t LineHash(const TokenStream& ts, const LineSpan& line) {
                    0x4c494e45ULL);
 }
 
+// Zone of each line with tokens: head, tail or body (see TemplateKey).
+LineZone ZoneOf(uint32_t rank, uint32_t lines_with_tokens) {
+  if (rank < static_cast<uint32_t>(kHeadLines)) return LineZone::kHead;
+  if (rank + kTailLines >= lines_with_tokens) return LineZone::kTail;
+  return LineZone::kBody;
+}
+
+uint32_t CountLinesWithTokens(const TokenStream& ts) {
+  uint32_t n = 0;
+  for (const LineSpan& line : ts.lines) n += line.num_tokens > 0;
+  return n;
+}
+
 // A raw signature of a candidate line, shared by every document carrying it.
 struct LineSketch {
   std::vector<uint32_t> sig;
@@ -132,10 +145,15 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
         bytes += text.size();
         s.tokenizer.Tokenize(text, &s.tokens);
         s.doc_keys.clear();
+        const uint32_t with_tokens = CountLinesWithTokens(s.tokens);
+        uint32_t rank = 0;
         for (const LineSpan& line : s.tokens.lines) {
           if (line.num_tokens == 0) continue;
           const uint64_t key = BlockKey(source[d], LineHash(s.tokens, line));
           if (s.doc_keys.insert(key).second) ++counts[t][key];
+          const uint64_t tkey = TemplateKey(source[d], ZoneOf(rank++, with_tokens),
+                                            text.substr(line.begin, line.end - line.begin));
+          if (tkey != 0 && s.doc_keys.insert(tkey).second) ++counts[t][tkey];
         }
       }
       tick(end - begin, bytes);
@@ -171,18 +189,23 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
       const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
       bool any_candidate = false;
       if (!candidates.empty()) {
+        const uint32_t with_tokens = CountLinesWithTokens(ts);
+        uint32_t rank = 0;
         for (uint32_t li = 0; li < ts.lines.size(); ++li) {
           const LineSpan& line = ts.lines[li];
           if (line.num_tokens == 0) continue;
           const uint64_t key = BlockKey(source[d], LineHash(ts, line));
-          if (!candidates.contains(key)) continue;
+          uint64_t tkey = TemplateKey(source[d], ZoneOf(rank++, with_tokens),
+                                      text.substr(line.begin, line.end - line.begin));
+          if (tkey != 0 && !candidates.contains(tkey)) tkey = 0;
+          if (tkey == 0 && !candidates.contains(key)) continue;
           if (!any_candidate) {
             s.token_line.assign(num_tokens, -1);
             any_candidate = true;
           }
           std::fill_n(s.token_line.begin() + line.first_token, line.num_tokens, static_cast<int32_t>(li));
           chunk_occurrences[chunk].push_back(
-              {key, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens});
+              {key, tkey, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens});
           auto [it, inserted] = thread_sketches[t].try_emplace(key);
           if (inserted) {
             it->second.sig.resize(k);
@@ -251,7 +274,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
         s.doc_keys.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
           const uint64_t key = occurrences[o].key;
-          if (excluded(key) || !s.doc_keys.insert(key).second) continue;
+          if (excluded(occurrences[o]) || !s.doc_keys.insert(key).second) continue;
           const LineSketch& sk = sketches.at(key);
           MergeSignature(sk.sig, sig);
           size += sk.size;
@@ -268,7 +291,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   result.stats.lsh = lsh;
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
-    build_signatures([](uint64_t) { return false; });
+    build_signatures([](const BlockOccurrence&) { return false; });
     const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, lsh, options.match);
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
@@ -276,10 +299,16 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     result.stats.seconds_blocks = SecondsSince(blocks_start);
     start = Clock::now();
   }
-  auto is_boilerplate = [&](uint64_t key) {
-    const auto it = verdicts.find(key);
-    return it != verdicts.end() && it->second.boilerplate;
+  // The verdict that removes an occurrence: its template key's, else its exact key's.
+  auto removing_verdict = [&](const BlockOccurrence& occ) -> std::pair<uint64_t, const BlockVerdict*> {
+    for (const uint64_t key : {occ.template_key, occ.key}) {
+      if (key == 0) continue;
+      const auto it = verdicts.find(key);
+      if (it != verdicts.end() && it->second.boilerplate) return {key, &it->second};
+    }
+    return {0, nullptr};
   };
+  auto is_boilerplate = [&](const BlockOccurrence& occ) { return removing_verdict(occ).second != nullptr; };
   ClusterAssignment clusters;
   if (options.dedup) {
     build_signatures(is_boilerplate);
@@ -335,20 +364,20 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     dec.removed_begin = static_cast<uint32_t>(result.removed.size());
     for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
       const BlockOccurrence& occ = occurrences[o];
-      const auto it = verdicts.find(occ.key);
-      if (it == verdicts.end() || !it->second.boilerplate) continue;
-      auto [id_it, inserted] = block_id.try_emplace(occ.key, static_cast<uint32_t>(result.blocks.size()));
+      const auto [key, verdict] = removing_verdict(occ);
+      if (verdict == nullptr) continue;
+      auto [id_it, inserted] = block_id.try_emplace(key, static_cast<uint32_t>(result.blocks.size()));
       if (inserted) {
         BlockSummary summary;
         summary.id = id_it->second;
-        summary.stories = it->second.stories;
+        summary.stories = verdict->stories;
         summary.first_doc = static_cast<uint32_t>(d);
         summary.first_begin = occ.begin;
         summary.first_end = occ.end;
         result.blocks.push_back(summary);
       }
       ++result.blocks[id_it->second].occurrences;
-      result.removed.push_back({occ.begin, occ.next, id_it->second, it->second.stories});
+      result.removed.push_back({occ.begin, occ.next, id_it->second, verdict->stories});
       if (dec.keep) result.stats.boilerplate_bytes += occ.next - occ.begin;
     }
     dec.removed_count = static_cast<uint32_t>(result.removed.size()) - dec.removed_begin;

@@ -180,7 +180,30 @@ struct ErrorCase {
   std::string message;  // the whole expected message
 };
 
-void PrintTo(const ErrorCase& c, std::ostream* os) { *os << c.line; }
+// The line with every byte outside printable ASCII as \xNN.
+std::string Escaped(std::string_view line) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string shown;
+  for (const unsigned char ch : line) {
+    if (ch >= 0x20 && ch < 0x7f && ch != '\\') {
+      shown.push_back(static_cast<char>(ch));
+    } else {
+      shown += {'\\', 'x', kHex[ch >> 4], kHex[ch & 15]};
+    }
+  }
+  return shown;
+}
+
+// ctest's test discovery puts the printed parameter into the test name, and
+// CMake lists break on ';', '[' and friends: print a short hash instead.
+void PrintTo(const ErrorCase& c, std::ostream* os) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (const unsigned char ch : c.line) h = (h ^ ch) * 16777619u;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string name = "line_";
+  for (int shift = 28; shift >= 0; shift -= 4) name.push_back(kHex[(h >> shift) & 15]);
+  *os << name;
+}
 
 class ParseJsonlErrorTest : public ::testing::TestWithParam<ErrorCase> {};
 
@@ -188,7 +211,7 @@ TEST_P(ParseJsonlErrorTest, ReportsColumnAndReason) {
   const Parsed p = Parse(GetParam().line);
   EXPECT_EQ(p.status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(std::string(p.status.message()), GetParam().message)
-      << "line: " << GetParam().line;
+      << "line: " << Escaped(GetParam().line);
 }
 
 INSTANTIATE_TEST_SUITE_P(

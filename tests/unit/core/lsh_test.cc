@@ -1,0 +1,72 @@
+#include "core/lsh.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "core/minhash.h"
+
+namespace dedup {
+namespace {
+
+TEST(LshParamsTest, ChosenBandingPutsTheSCurveAroundTheThreshold) {
+  for (double t : {0.3, 0.5, 0.8}) {
+    const LshParams p = ChooseLshParams(t, 128);
+    EXPECT_LE(p.bands * p.rows, 128);
+    EXPECT_GT(CandidateProbability(t + 0.15, p), 0.85) << "t=" << t;
+    EXPECT_LT(CandidateProbability(t * 0.4, p), 0.35) << "t=" << t;
+  }
+}
+
+// Pairs with a known Jaccard become candidates at the rate the S-curve
+// predicts for the chosen bands and rows.
+TEST(LshIndexTest, EmpiricalCandidateRateFollowsTheSCurve) {
+  const LshParams p{32, 4};
+  const MinHasher hasher(MinHashScheme::kOnePermutation, 128, 11);
+  std::mt19937_64 rng(99);
+  for (double s : {0.2, 0.45, 0.7}) {
+    constexpr int kPairs = 300;
+    int hits = 0;
+    for (int i = 0; i < kPairs; ++i) {
+      const int total = 400;
+      const int shared = static_cast<int>(s * total);
+      const int only = (total - shared) / 2;
+      std::vector<uint32_t> a(128), b(128);
+      hasher.Reset(a);
+      hasher.Reset(b);
+      for (int j = 0; j < shared; ++j) {
+        const uint64_t h = rng();
+        hasher.Add(h, a);
+        hasher.Add(h, b);
+      }
+      for (int j = 0; j < only; ++j) hasher.Add(rng(), a), hasher.Add(rng(), b);
+      hasher.Finalize(a);
+      hasher.Finalize(b);
+      LshIndex index(p);
+      index.Insert(0, a);
+      bool found = false;
+      index.Query(b, [&](uint32_t) { found = true; });
+      hits += found;
+    }
+    const double exact_j = static_cast<double>(static_cast<int>(s * 400)) / (static_cast<int>(s * 400) + 2 * ((400 - static_cast<int>(s * 400)) / 2));
+    EXPECT_NEAR(hits / 300.0, CandidateProbability(exact_j, p), 0.09) << "s=" << s;
+  }
+}
+
+TEST(LshIndexTest, QueryFindsEveryInsertedItemWithAnEqualBand) {
+  const LshParams p{4, 2};
+  LshIndex index(p);
+  std::vector<uint32_t> a = {1, 2, 3, 4, 5, 6, 7, 8};
+  std::vector<uint32_t> b = {1, 2, 9, 9, 9, 9, 9, 9};  // band 0 equal
+  std::vector<uint32_t> c = {9, 9, 9, 9, 9, 9, 9, 0};  // nothing equal to a
+  index.Insert(10, a);
+  index.Insert(11, c);
+  std::vector<uint32_t> got;
+  index.Query(b, [&](uint32_t item) { got.push_back(item); });
+  // c shares bands 1 and 2 with b, so it is reported once per band.
+  EXPECT_EQ(got, std::vector<uint32_t>({10, 11, 11}));
+}
+
+}  // namespace
+}  // namespace dedup

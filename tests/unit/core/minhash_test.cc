@@ -1,0 +1,126 @@
+#include "core/minhash.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "core/tokenize.h"
+
+namespace dedup {
+namespace {
+
+// Two sets of random 64-bit shingle hashes with a chosen exact Jaccard:
+// `shared` common elements plus `only` elements each.
+struct SetPair {
+  std::vector<uint64_t> a, b;
+  double jaccard;
+};
+SetPair MakePair(std::mt19937_64& rng, int shared, int only_a, int only_b) {
+  SetPair p;
+  for (int i = 0; i < shared; ++i) {
+    const uint64_t h = rng();
+    p.a.push_back(h);
+    p.b.push_back(h);
+  }
+  for (int i = 0; i < only_a; ++i) p.a.push_back(rng());
+  for (int i = 0; i < only_b; ++i) p.b.push_back(rng());
+  p.jaccard = static_cast<double>(shared) / (shared + only_a + only_b);
+  return p;
+}
+
+std::vector<uint32_t> Sign(const MinHasher& h, const std::vector<uint64_t>& set) {
+  std::vector<uint32_t> sig(h.num_perm());
+  h.Reset(sig);
+  for (uint64_t x : set) h.Add(x, sig);
+  h.Finalize(sig);
+  return sig;
+}
+
+class MinHashSchemeTest : public ::testing::TestWithParam<MinHashScheme> {};
+
+// Over many seeded pairs the estimate is unbiased and its error stays within
+// the binomial bound that K implies: sd = sqrt(J (1 - J) / K).
+TEST_P(MinHashSchemeTest, EstimatesMatchExactJaccardWithinTheBoundKImplies) {
+  constexpr int kPerm = 128;
+  const MinHasher hasher(GetParam(), kPerm, 42);
+  std::mt19937_64 rng(7);
+  int outside_4sd = 0;
+  double sum_error = 0;
+  constexpr int kPairs = 600;
+  for (int i = 0; i < kPairs; ++i) {
+    const int shared = 20 + static_cast<int>(rng() % 400);
+    const int only_a = static_cast<int>(rng() % 300);
+    const int only_b = static_cast<int>(rng() % 300);
+    const SetPair p = MakePair(rng, shared, only_a, only_b);
+    const double est = EstimateJaccard(Sign(hasher, p.a), Sign(hasher, p.b));
+    const double sd = std::sqrt(p.jaccard * (1 - p.jaccard) / kPerm);
+    outside_4sd += std::abs(est - p.jaccard) > 4 * sd + 1.0 / kPerm;
+    sum_error += est - p.jaccard;
+  }
+  EXPECT_LE(outside_4sd, 2) << "estimates outside 4 sd of the exact Jaccard";
+  EXPECT_LT(std::abs(sum_error / kPairs), 0.01) << "mean bias";
+}
+
+TEST_P(MinHashSchemeTest, IdenticalSetsGiveIdenticalSignaturesAndDisjointSetsNearZero) {
+  const MinHasher hasher(GetParam(), 128, 1);
+  std::mt19937_64 rng(3);
+  const SetPair same = MakePair(rng, 50, 0, 0);
+  EXPECT_EQ(Sign(hasher, same.a), Sign(hasher, same.b));
+  const SetPair disjoint = MakePair(rng, 0, 300, 300);
+  EXPECT_LT(EstimateJaccard(Sign(hasher, disjoint.a), Sign(hasher, disjoint.b)), 0.05);
+}
+
+TEST_P(MinHashSchemeTest, MergingRawSignaturesEqualsSigningTheUnion) {
+  const MinHasher hasher(GetParam(), 64, 9);
+  std::mt19937_64 rng(5);
+  const SetPair p = MakePair(rng, 0, 40, 70);
+  std::vector<uint32_t> a(64), b(64), u(64);
+  hasher.Reset(a);
+  hasher.Reset(b);
+  hasher.Reset(u);
+  for (uint64_t x : p.a) hasher.Add(x, a), hasher.Add(x, u);
+  for (uint64_t x : p.b) hasher.Add(x, b), hasher.Add(x, u);
+  MergeSignature(a, b);
+  EXPECT_EQ(b, u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Schemes, MinHashSchemeTest,
+                         ::testing::Values(MinHashScheme::kOnePermutation, MinHashScheme::kClassic));
+
+TEST(ContainmentTest, FromJaccardAndSizes) {
+  // A (100) inside B (200): |A n B| = 100, J = 0.5, containment 1.
+  EXPECT_NEAR(ContainmentFromJaccard(0.5, 100, 200), 1.0, 1e-9);
+  EXPECT_NEAR(ContainmentFromJaccard(0.0, 100, 200), 0.0, 1e-9);
+  EXPECT_EQ(ContainmentFromJaccard(0.5, 0, 200), 0.0);
+}
+
+// Frozen vectors: a change here moves every dedup decision. When the change
+// is intended, rerun with DEDUP_PRINT_VECTORS=1 and paste the new values.
+TEST(MinHashFrozenTest, SignaturesOfFixedTextAreStable) {
+  Tokenizer tok;
+  TokenStream ts;
+  tok.Tokenize("The quick brown fox jumps over the lazy dog near the river bank today", &ts);
+  struct Case {
+    MinHashScheme scheme;
+    uint64_t expected;
+  };
+  const Case cases[] = {{MinHashScheme::kOnePermutation, 0x77a942e2614b7256ULL}, {MinHashScheme::kClassic, 0xac530520c5e3ce1fULL}};
+  for (const Case& c : cases) {
+    const MinHasher hasher(c.scheme, 128, 0x6465647570ULL);
+    std::vector<uint32_t> sig(128);
+    hasher.Reset(sig);
+    for (size_t j = 0; j + 5 <= ts.hashes.size(); ++j) hasher.Add(HashShingle(ts.hashes.data() + j, 5), sig);
+    hasher.Finalize(sig);
+    const uint64_t digest = HashBytes(sig.data(), sig.size() * 4);
+    if (std::getenv("DEDUP_PRINT_VECTORS") != nullptr) std::printf("scheme %d: 0x%016llxULL\n", static_cast<int>(c.scheme), static_cast<unsigned long long>(digest));
+    EXPECT_EQ(digest, c.expected) << "signature vectors changed: rerun with DEDUP_PRINT_VECTORS=1 to regenerate "
+                                     "(tests/unit/core/minhash_test.cc), knowing that dedup decisions move";
+  }
+}
+
+}  // namespace
+}  // namespace dedup

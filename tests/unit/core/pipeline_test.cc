@@ -1,0 +1,224 @@
+#include "core/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/cleaner.h"
+
+namespace dedup {
+namespace {
+
+class VectorSource : public DocumentSource {
+ public:
+  size_t Add(std::string text, uint32_t source) {
+    texts_.push_back(std::move(text));
+    sources_.push_back(source);
+    return texts_.size() - 1;
+  }
+  size_t size() const override { return texts_.size(); }
+  std::string_view Text(size_t d, std::string*) const override { return texts_[d]; }
+  uint32_t SourceId(size_t d) const override { return sources_[d]; }
+
+ private:
+  std::vector<std::string> texts_;
+  std::vector<uint32_t> sources_;
+};
+
+// Seeded pseudo-English: syllable words, sentences, paragraphs. Different
+// stories share almost no 5-word shingles.
+class StoryWriter {
+ public:
+  explicit StoryWriter(uint64_t seed) : rng_(seed) {}
+  std::string Word() {
+    static const char* kSyl[] = {"ka", "lo", "mi", "ser", "tan", "vo", "rel", "di", "pra", "nu", "gho", "ten",
+                                 "bar", "os", "qui", "le", "mon", "sa", "tri", "ve", "za", "pol", "ur", "ni"};
+    std::string w;
+    const int n = 1 + static_cast<int>(rng_() % 3);
+    for (int i = 0; i < n; ++i) w += kSyl[rng_() % 24];
+    return w;
+  }
+  std::string Sentence() {
+    std::vector<std::string> words;
+    const int n = 8 + static_cast<int>(rng_() % 12);
+    for (int i = 0; i < n; ++i) words.push_back(Word());
+    words[0][0] = static_cast<char>(words[0][0] - 32);
+    return absl::StrJoin(words, " ") + ".";
+  }
+  std::vector<std::string> Paragraphs(int n) {
+    std::vector<std::string> paras;
+    for (int i = 0; i < n; ++i) {
+      std::vector<std::string> s;
+      for (int j = 0; j < 3; ++j) s.push_back(Sentence());
+      paras.push_back(absl::StrJoin(s, " "));
+    }
+    return paras;
+  }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+std::string Cleaned(const VectorSource& src, const PipelineResult& r, size_t d) {
+  std::string out, scratch;
+  AppendCleanedText(src.Text(d, &scratch),
+                    std::span(r.removed.data() + r.docs[d].removed_begin, r.docs[d].removed_count), &out);
+  return out;
+}
+
+PipelineOptions Defaults(int threads = 1) {
+  PipelineOptions o;
+  o.threads = threads;
+  return o;
+}
+
+// Issue #3: one site, 30 stories, each ending in its Topics line, the
+// disclaimer naming the site and "Advertisement<title> N"; one story also
+// printed by 10 other sites with their own footers.
+TEST(PipelineTest, SiteFooterIsStrippedAndSyndicatedParagraphsStay) {
+  StoryWriter w(1);
+  VectorSource src;
+  std::vector<std::vector<std::string>> stories;
+  std::vector<size_t> site_docs;
+  for (int i = 0; i < 30; ++i) {
+    stories.push_back(w.Paragraphs(5));
+    const std::string footer = absl::StrCat(
+        "Topics: ", w.Word(), " ", w.Word(), ", ", w.Word(), "\n",
+        "COMMENT DISCLAIMER: Reader comments posted on this Web site are not in any way endorsed by Manila "
+        "Standard. Comments are views by manilastandard.net readers who exercise their right to free speech.\n",
+        "Advertisement", w.Word(), " ", w.Word(), " ", i % 4 + 1, "\n");
+    site_docs.push_back(src.Add(absl::StrCat(w.Sentence(), "\n\n", absl::StrJoin(stories.back(), "\n\n"), "\n\n", footer), 1));
+  }
+  std::vector<size_t> copies;
+  for (int site = 0; site < 10; ++site) {
+    const std::string footer = absl::StrCat("(c) ", site, " Outlet number ", site, " all rights reserved worldwide\n");
+    copies.push_back(src.Add(absl::StrCat("New headline ", w.Sentence(), "\n\n", absl::StrJoin(stories[7], "\n\n"), "\n\n", footer),
+                             2 + site));
+  }
+  const PipelineResult r = RunPipeline(src, Defaults());
+  for (size_t i = 0; i < site_docs.size(); ++i) {
+    const size_t d = site_docs[i];
+    ASSERT_TRUE(r.docs[d].keep) << i;
+    const std::string clean = Cleaned(src, r, d);
+    EXPECT_EQ(clean.find("Topics:"), std::string::npos) << clean;
+    EXPECT_EQ(clean.find("COMMENT DISCLAIMER"), std::string::npos) << clean;
+    EXPECT_EQ(clean.find("Advertisement"), std::string::npos) << clean;
+    for (const std::string& para : stories[i]) EXPECT_NE(clean.find(para), std::string::npos) << "lost a paragraph of story " << i;
+    for (uint32_t k = 0; k < r.docs[d].removed_count; ++k) EXPECT_GE(r.removed[r.docs[d].removed_begin + k].stories, 3u);
+  }
+  // The copies are duplicates of the site's story 7; no paragraph of it was removed anywhere.
+  for (size_t d : copies) {
+    EXPECT_FALSE(r.docs[d].keep);
+    EXPECT_EQ(r.docs[d].dup_of, site_docs[7]);
+    const std::string clean = Cleaned(src, r, d);
+    for (const std::string& para : stories[7]) EXPECT_NE(clean.find(para), std::string::npos);
+  }
+}
+
+// Issue #2: among unrelated stories, one story republished by 5 outlets (new
+// headline, one trimmed to 60%, word edits, different footers) comes out once.
+TEST(PipelineTest, RepublishedStoryComesOutOnceAndUnrelatedStoriesStay) {
+  StoryWriter w(2);
+  VectorSource src;
+  for (int i = 0; i < 500; ++i) src.Add(absl::StrCat(w.Sentence(), "\n\n", absl::StrJoin(w.Paragraphs(6), "\n\n")), 1);
+  const std::vector<std::string> wire = w.Paragraphs(10);
+  const size_t original = src.Add(absl::StrCat("Wire headline\n\n", absl::StrJoin(wire, "\n\n")), 2);
+  std::vector<size_t> copies;
+  for (int outlet = 0; outlet < 5; ++outlet) {
+    std::vector<std::string> paras = wire;
+    if (outlet == 2) paras.resize(6);  // trimmed to 60%
+    for (int e = 0; e < 3; ++e) {      // a few word edits
+      std::string& p = paras[w.rng()() % paras.size()];
+      const size_t at = p.find(' ', w.rng()() % p.size());
+      if (at != std::string::npos) p.insert(at, " indeed");
+    }
+    copies.push_back(src.Add(absl::StrCat("Headline ", outlet, ": ", w.Sentence(), "\n\n", absl::StrJoin(paras, "\n\n"),
+                                          "\n\nFooter of outlet ", outlet, " with its own words ", w.Sentence()),
+                             3 + outlet));
+  }
+  for (int i = 0; i < 500; ++i) src.Add(absl::StrCat(w.Sentence(), "\n\n", absl::StrJoin(w.Paragraphs(6), "\n\n")), 1);
+  const PipelineResult r = RunPipeline(src, Defaults());
+  size_t kept = 0;
+  for (size_t d = 0; d < src.size(); ++d) kept += r.docs[d].keep;
+  EXPECT_EQ(kept, src.size() - copies.size());
+  EXPECT_TRUE(r.docs[original].keep);
+  for (size_t d : copies) {
+    EXPECT_FALSE(r.docs[d].keep);
+    EXPECT_EQ(r.docs[d].dup_of, original);
+    EXPECT_GE(r.docs[d].similarity, 0.7f);
+  }
+  for (size_t d = 0; d < src.size(); ++d) {
+    if (r.docs[d].keep) EXPECT_EQ(r.docs[d].removed_count, 0u) << "unrelated story " << d << " was touched";
+  }
+}
+
+TEST(PipelineTest, KeepLongestKeepsTheFullCopy) {
+  StoryWriter w(3);
+  VectorSource src;
+  const std::vector<std::string> paras = w.Paragraphs(10);
+  const std::vector<std::string> trimmed(paras.begin(), paras.begin() + 7);
+  src.Add(absl::StrJoin(trimmed, "\n\n"), 1);
+  src.Add(absl::StrJoin(paras, "\n\n"), 1);
+  PipelineOptions o = Defaults();
+  o.keep = KeepPolicy::kLongest;
+  const PipelineResult r = RunPipeline(src, o);
+  EXPECT_FALSE(r.docs[0].keep);
+  EXPECT_TRUE(r.docs[1].keep);
+  EXPECT_EQ(r.docs[0].dup_of, 1u);
+}
+
+TEST(PipelineTest, ResultIsIdenticalAtOneTwoAndFourThreads) {
+  StoryWriter w(4);
+  VectorSource src;
+  std::vector<std::string> pool;
+  for (int i = 0; i < 300; ++i) pool.push_back(absl::StrJoin(w.Paragraphs(4), "\n\n"));
+  for (int i = 0; i < 900; ++i) {
+    src.Add(absl::StrCat(pool[w.rng()() % pool.size()], "\n\nSite footer number ", i % 7, " read more at site ", i % 5, "\n"),
+            static_cast<uint32_t>(i % 5));
+  }
+  const PipelineResult one = RunPipeline(src, Defaults(1));
+  for (int threads : {2, 4}) {
+    const PipelineResult many = RunPipeline(src, Defaults(threads));
+    ASSERT_EQ(one.docs.size(), many.docs.size());
+    for (size_t d = 0; d < one.docs.size(); ++d) {
+      ASSERT_EQ(one.docs[d].keep, many.docs[d].keep) << d;
+      ASSERT_EQ(one.docs[d].dup_of, many.docs[d].dup_of) << d;
+      ASSERT_EQ(one.docs[d].similarity, many.docs[d].similarity) << d;
+      ASSERT_EQ(Cleaned(src, one, d), Cleaned(src, many, d)) << d;
+    }
+  }
+}
+
+TEST(PipelineTest, EmptyAndTinyDocumentsAreKeptAndNeverMatchEachOtherByAccident) {
+  VectorSource src;
+  src.Add("", 0);
+  src.Add("", 0);
+  src.Add("Hi.", 0);
+  src.Add("Yes", 0);
+  const PipelineResult r = RunPipeline(src, Defaults());
+  EXPECT_TRUE(r.docs[0].keep);
+  EXPECT_TRUE(r.docs[1].keep);
+  EXPECT_TRUE(r.docs[2].keep);
+  EXPECT_TRUE(r.docs[3].keep);
+}
+
+TEST(PipelineOptionsTest, ValidateRejectsOutOfRangeValues) {
+  PipelineOptions o;
+  EXPECT_TRUE(o.Validate().ok());
+  o.num_perm = 4;
+  EXPECT_FALSE(o.Validate().ok());
+  o = PipelineOptions{};
+  o.match.jaccard_threshold = 0;
+  EXPECT_FALSE(o.Validate().ok());
+  o = PipelineOptions{};
+  o.blocks.min_stories = 1;
+  EXPECT_FALSE(o.Validate().ok());
+}
+
+}  // namespace
+}  // namespace dedup
