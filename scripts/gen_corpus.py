@@ -475,7 +475,7 @@ def make_outlets(rnd: random.Random, n: int, ocr_share: float) -> list[Outlet]:
                            for _ in range(3)],
         ))
     for o in rnd.sample(outlets, round(ocr_share * n)):
-        o.ocr_rate = rnd.uniform(0.02, 0.06)
+        o.ocr_rate = rnd.uniform(0.015, 0.05)
     return outlets
 
 
@@ -921,12 +921,18 @@ class Planner:
             story = self.pool.next()
             if r < self.p_earn + self.p_follow and self.recent_stories:
                 # Follow-up: a new story that reuses one long paragraph of a
-                # recent story (a different cluster).
+                # recent story as background near its end (a different
+                # cluster). The paragraph is at most a third of either story,
+                # so neither contains the other.
                 old = rnd.choice(self.recent_stories)
-                longs = [p for p in old.paragraphs if len(p.split()) >= 25]
+                old_len = sum(map(len, old.paragraphs))
+                new_len = sum(map(len, story.paragraphs))
+                longs = [p for p in old.paragraphs if len(p.split()) >= 25
+                         and 3 * len(p) <= old_len and 2 * len(p) <= new_len]
                 if longs:
                     paras = list(story.paragraphs)
-                    paras.insert(rnd.randint(1, len(paras)), rnd.choice(longs))
+                    paras.insert(rnd.randint(max(1, len(paras) - 2), len(paras)),
+                                 rnd.choice(longs))
                     story = Story(story.headline, paras, story.city, story.table,
                                   story.origin)
                     kind = "followup"

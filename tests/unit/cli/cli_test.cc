@@ -1,0 +1,235 @@
+// End-to-end tests through the real binary: framings, outputs, exit codes,
+// messages, thread determinism and the report's accounting.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const fs::path& p, const std::string& data) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << data;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dedup_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `dedup args` in the test directory with `stdin_data` on stdin.
+  Result Run(const std::string& args, const std::string& stdin_data = "") {
+    WriteFile(dir_ / "stdin", stdin_data);
+    const std::string cmd = "cd '" + dir_.string() + "' && '" + DEDUP_BINARY + "' " + args +
+                            " < stdin > stdout 2> stderr";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(dir_ / "stdout");
+    r.err = ReadFile(dir_ / "stderr");
+    return r;
+  }
+  fs::path dir_;
+};
+
+std::string Story(int seed, int paragraphs) {
+  static const char* kWords[] = {"market", "river",  "council", "engine", "harvest", "orbit",  "ledger", "violin",
+                                 "summit", "glacier", "tariff", "pepper", "lantern", "canyon", "ballot", "copper",
+                                 "meadow", "quartz",  "harbor", "falcon", "thunder", "saddle", "ember",  "nectar"};
+  std::string s;
+  unsigned x = 2654435761u * (seed + 1);
+  for (int p = 0; p < paragraphs; ++p) {
+    for (int w = 0; w < 40; ++w) {
+      x = x * 1103515245u + 12345u;
+      s += kWords[(x >> 16) % 24];
+      s += (w % 13 == 12) ? ". " : " ";
+    }
+    s += "\n\n";
+  }
+  return s;
+}
+
+std::string JsonEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '\n') o += "\\n";
+    else if (c == '"') o += "\\\"";
+    else o += c;
+  }
+  return o;
+}
+
+TEST_F(CliTest, HelpListsContractFlagsAndExitsZero) {
+  const Result r = Run("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--output", "--format", "--text-field", "--id-field", "--doc-sep", "--report", "--stats",
+                           "--threads", "--no-dedup", "--no-boilerplate", "--keep", "--on-error", "--quiet",
+                           "--version", "--threshold", "--containment", "--shingle", "--num-perm", "--seed",
+                           "Exit status"}) {
+    EXPECT_NE(r.out.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST_F(CliTest, BadFlagIsAUsageError) {
+  const Result r = Run("--no-such-flag");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("dedup:"), std::string::npos);
+}
+
+TEST_F(CliTest, MissingFileNamesTheFileAndExitsOne) {
+  const Result r = Run("no_such_file.txt");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("no_such_file.txt"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliTest, JsonlDropsTheDuplicateAndPassesOtherFieldsThrough) {
+  const std::string a = Story(1, 4), b = Story(2, 4);
+  const std::string in = "{\"id\": \"a\", \"text\": \"" + JsonEscape(a) + "\", \"meta\": {\"k\": [1, 2]}}\n" +
+                         "{\"id\": \"b\", \"text\": \"" + JsonEscape(b) + "\"}\n" +
+                         "{\"text\": \"" + JsonEscape(a) + "\", \"id\": \"a2\"}\n";
+  const Result r = Run("--report report.jsonl", in);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string first_two = in.substr(0, in.find("{\"text\""));
+  EXPECT_EQ(r.out, first_two);  // byte for byte
+  const std::string report = ReadFile(dir_ / "report.jsonl");
+  EXPECT_NE(report.find("{\"id\": \"a2\", \"action\": \"drop\", \"dup_of\": \"a\", \"similarity\": 1.0000"),
+            std::string::npos)
+      << report;
+}
+
+TEST_F(CliTest, MalformedJsonlStopsWithFileAndLine) {
+  WriteFile(dir_ / "in.jsonl", "{\"text\": \"ok\"}\n{\"text\": oops}\n");
+  const Result bad = Run("in.jsonl");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("in.jsonl:2:"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out, "");
+  const Result skip = Run("--on-error=skip in.jsonl");
+  EXPECT_EQ(skip.exit_code, 1);
+  EXPECT_EQ(skip.out, "{\"text\": \"ok\"}\n");
+  EXPECT_NE(skip.err.find("in.jsonl:2:"), std::string::npos) << skip.err;
+}
+
+TEST_F(CliTest, NulAndFormFeedFramingKeepSeparators) {
+  const std::string a = Story(3, 3), b = Story(4, 3);
+  for (const char sep : {'\0', '\f'}) {
+    const std::string in = a + sep + b + sep + a + sep;
+    const Result r = Run("", in);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, a + sep + b + sep);
+  }
+}
+
+TEST_F(CliTest, DocSepFraming) {
+  const std::string a = Story(5, 3), b = Story(6, 3);
+  const std::string in = a + "---\n" + b + "---\n" + a;
+  const Result r = Run("--doc-sep=---", in);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, a + "---\n" + b + "---\n");
+}
+
+TEST_F(CliTest, UnframedStreamWorksOnParagraphsAndSaysSo) {
+  const std::string p1 = Story(7, 1), p2 = Story(8, 1);
+  const Result r = Run("", p1 + p2 + p1);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, p1 + p2);
+  EXPECT_NE(r.err.find("--doc-sep"), std::string::npos) << r.err;
+  EXPECT_EQ(Run("-q", p1 + p2 + p1).err, "");
+}
+
+TEST_F(CliTest, DirectoryIsMirroredWithCompressionKept) {
+  const std::string a = Story(9, 4), b = Story(10, 4);
+  WriteFile(dir_ / "in/site1/a.txt", a);
+  WriteFile(dir_ / "in/site1/b.txt", b);
+  WriteFile(dir_ / "in/site2/a_copy.txt", a);
+  WriteFile(dir_ / "plain.txt", b);
+  ASSERT_EQ(std::system(("gzip -c '" + (dir_ / "plain.txt").string() + "' > '" + (dir_ / "in/site2/c.txt.gz").string() + "'").c_str()), 0);
+  const Result r = Run("-o out/ in --report report.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(ReadFile(dir_ / "out/site1/a.txt"), a);
+  EXPECT_EQ(ReadFile(dir_ / "out/site1/b.txt"), b);
+  EXPECT_FALSE(fs::exists(dir_ / "out/site2/a_copy.txt"));  // dropped duplicate
+  // c.txt.gz duplicates b: dropped too; nothing half-written is left behind.
+  EXPECT_FALSE(fs::exists(dir_ / "out/site2/c.txt.gz"));
+  for (const auto& e : fs::recursive_directory_iterator(dir_ / "out")) {
+    EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
+  }
+  const std::string report = ReadFile(dir_ / "report.jsonl");
+  EXPECT_NE(report.find("\"id\": \"site2/a_copy.txt\", \"action\": \"drop\", \"dup_of\": \"site1/a.txt\""), std::string::npos)
+      << report;
+}
+
+TEST_F(CliTest, GzipInputIsMirroredAsGzip) {
+  WriteFile(dir_ / "plain.jsonl", "{\"id\": 1, \"text\": \"" + JsonEscape(Story(11, 2)) + "\"}\n");
+  ASSERT_EQ(std::system(("mkdir -p '" + (dir_ / "in").string() + "' && gzip -c '" + (dir_ / "plain.jsonl").string() +
+                         "' > '" + (dir_ / "in/x.jsonl.gz").string() + "'").c_str()), 0);
+  const Result r = Run("-o out in");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = ReadFile(dir_ / "out/x.jsonl.gz");
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(out[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(out[1]), 0x8b);
+}
+
+TEST_F(CliTest, TruncatedGzipIsAnErrorNamingTheFile) {
+  WriteFile(dir_ / "plain.txt", Story(12, 20));
+  ASSERT_EQ(std::system(("gzip -c '" + (dir_ / "plain.txt").string() + "' | head -c 200 > '" + (dir_ / "t.txt.gz").string() + "'").c_str()), 0);
+  const Result r = Run("t.txt.gz");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("t.txt.gz"), std::string::npos) << r.err;
+}
+
+TEST_F(CliTest, OutputIsByteIdenticalAtOneTwoAndFourThreads) {
+  std::string in;
+  for (int i = 0; i < 400; ++i) {
+    const std::string text = Story(i % 150, 3) + "Topics: " + std::to_string(i) + " things\nSite footer " +
+                             std::to_string(i % 3) + " all rights reserved by the site\n";
+    in += "{\"id\": \"d" + std::to_string(i) + "\", \"source\": \"s" + std::to_string(i % 3) + "\", \"text\": \"" +
+          JsonEscape(text) + "\"}\n";
+  }
+  const Result one = Run("--threads 1 --report r1.jsonl", in);
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  for (const char* t : {"2", "4"}) {
+    const Result many = Run(std::string("--threads ") + t + " --report r" + t + ".jsonl", in);
+    EXPECT_EQ(many.out, one.out) << t;
+    EXPECT_EQ(ReadFile(dir_ / (std::string("r") + t + ".jsonl")), ReadFile(dir_ / "r1.jsonl")) << t;
+  }
+}
+
+TEST_F(CliTest, EmptyInputGivesEmptyOutput) {
+  const Result r = Run("", "");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(CliTest, InvalidUtf8InTextNamesTheLine) {
+  const Result r = Run("", std::string("good line\n\nbad \xff byte\n"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("-:3: invalid UTF-8"), std::string::npos) << r.err;
+}
+
+}  // namespace
