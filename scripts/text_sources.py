@@ -167,7 +167,7 @@ LEX: dict[str, list[str]] = {
 TOPIC_LEX: dict[str, dict[str, list[str]]] = {
     "economy": {
         "indicator": ["inflation", "unemployment", "retail sales",
-                      "factory output", "the trade deficit", "consumer spending",
+                      "factory output", "trade deficit", "consumer spending",
                       "house prices", "business confidence", "export orders",
                       "wage growth"],
         "up": ["rose", "climbed", "jumped", "edged up", "accelerated",
