@@ -53,8 +53,8 @@ size_t OutputCap(size_t max_output_bytes) {
 // exact for single-member files.
 size_t GzipSizeHint(std::string_view data) {
   if (data.size() < 18) return kMinOutputChunk;
-  const auto* t = reinterpret_cast<const unsigned char*>(data.data()) +
-                  data.size() - 4;
+  const auto* t =
+      reinterpret_cast<const unsigned char*>(data.data()) + data.size() - 4;
   const size_t isize = static_cast<size_t>(t[0]) | (size_t{t[1]} << 8) |
                        (size_t{t[2]} << 16) | (size_t{t[3]} << 24);
   return std::min(isize + 1, data.size() * kMaxDeflateRatio);
@@ -74,7 +74,8 @@ absl::StatusOr<std::string> DecompressGzip(std::string_view data,
   size_t in_pos = 0;
   const auto* in = reinterpret_cast<const Bytef*>(data.data());
   for (;;) {
-    if (!GrowOutput(&out, produced, cap)) return OutputLimitError(max_output_bytes);
+    if (!GrowOutput(&out, produced, cap))
+      return OutputLimitError(max_output_bytes);
     // zlib counts in uInt (32 bits): feed huge buffers in slices.
     const size_t in_chunk = std::min<size_t>(data.size() - in_pos, UINT_MAX);
     const size_t out_chunk = std::min<size_t>(out.size() - produced, UINT_MAX);
@@ -118,8 +119,9 @@ absl::StatusOr<std::string> DecompressGzip(std::string_view data,
         return absl::ResourceExhaustedError(
             absl::StrCat("out of memory decompressing gzip at byte ", in_pos));
       case Z_NEED_DICT:
-        return absl::DataLossError(absl::StrCat(
-            "corrupt gzip stream at byte ", in_pos, ": needs a preset dictionary"));
+        return absl::DataLossError(absl::StrCat("corrupt gzip stream at byte ",
+                                                in_pos,
+                                                ": needs a preset dictionary"));
       default:
         return absl::DataLossError(
             absl::StrCat("corrupt gzip stream at byte ", in_pos, ": ",
@@ -133,7 +135,8 @@ absl::StatusOr<std::string> DecompressZstd(std::string_view data,
   const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(
       ZSTD_createDCtx(), ZSTD_freeDCtx);
   if (dctx == nullptr) {
-    return absl::ResourceExhaustedError("cannot create zstd decompression context");
+    return absl::ResourceExhaustedError(
+        "cannot create zstd decompression context");
   }
   const size_t cap = OutputCap(max_output_bytes);
   // The first frame's declared size is only a hint (it can lie): cap it.
@@ -143,15 +146,16 @@ absl::StatusOr<std::string> DecompressZstd(std::string_view data,
   if (declared != ZSTD_CONTENTSIZE_UNKNOWN &&
       declared != ZSTD_CONTENTSIZE_ERROR) {
     hint = static_cast<size_t>(std::min<unsigned long long>(
-        declared + 1, std::max<unsigned long long>(data.size(), 1) * 64 +
-                          kMinOutputChunk));
+        declared + 1,
+        std::max<unsigned long long>(data.size(), 1) * 64 + kMinOutputChunk));
   }
   std::string out;
   out.resize(std::min(hint, cap));
   ZSTD_inBuffer in = {data.data(), data.size(), 0};
   size_t produced = 0;
   for (;;) {
-    if (!GrowOutput(&out, produced, cap)) return OutputLimitError(max_output_bytes);
+    if (!GrowOutput(&out, produced, cap))
+      return OutputLimitError(max_output_bytes);
     ZSTD_outBuffer ob = {out.data(), out.size(), produced};
     const size_t ret = ZSTD_decompressStream(dctx.get(), &ob, &in);
     produced = ob.pos;
@@ -181,8 +185,8 @@ absl::StatusOr<std::string> CompressGzip(std::string_view data, int level) {
   if (level < 0 || level > 9 ||
       deflateInit2(&zs, zlevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
           Z_OK) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid gzip compression level ", level, " (valid: 0-9)"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid gzip compression level ", level, " (valid: 0-9)"));
   }
   const std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, deflateEnd);
   std::string out;
@@ -194,7 +198,8 @@ absl::StatusOr<std::string> CompressGzip(std::string_view data, int level) {
     const size_t in_chunk = std::min<size_t>(data.size() - in_pos, UINT_MAX);
     const size_t out_chunk = std::min<size_t>(out.size() - produced, UINT_MAX);
     const bool last = in_pos + in_chunk == data.size();
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()) + in_pos);
+    zs.next_in =
+        reinterpret_cast<Bytef*>(const_cast<char*>(data.data()) + in_pos);
     zs.avail_in = static_cast<uInt>(in_chunk);
     zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     zs.avail_out = static_cast<uInt>(out_chunk);
@@ -219,7 +224,8 @@ absl::StatusOr<std::string> CompressZstd(std::string_view data, int level) {
   const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(
       ZSTD_createCCtx(), ZSTD_freeCCtx);
   if (cctx == nullptr) {
-    return absl::ResourceExhaustedError("cannot create zstd compression context");
+    return absl::ResourceExhaustedError(
+        "cannot create zstd compression context");
   }
   // Level 0 is zstd's own "default" (3). A checksum, as the zstd CLI writes.
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
@@ -240,7 +246,8 @@ absl::StatusOr<std::string> CompressZstd(std::string_view data, int level) {
 
 Compression DetectCompression(std::string_view head) {
   const auto* b = reinterpret_cast<const unsigned char*>(head.data());
-  if (head.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b) return Compression::kGzip;
+  if (head.size() >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+    return Compression::kGzip;
   if (head.size() >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
       b[3] == 0xfd) {
     return Compression::kZstd;

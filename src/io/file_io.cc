@@ -36,9 +36,9 @@ constexpr size_t kReadChunkBytes = size_t{1} << 20;
 // "<path>: <reason>" with a status code that fits the errno value.
 absl::Status ErrnoError(absl::string_view path, int err,
                         absl::string_view context = {}) {
-  const std::string prefix =
-      context.empty() ? absl::StrCat(path, ": ")
-                      : absl::StrCat(path, ": ", context, ": ");
+  const std::string prefix = context.empty()
+                                 ? absl::StrCat(path, ": ")
+                                 : absl::StrCat(path, ": ", context, ": ");
   switch (err) {
     case ENOENT:
       return absl::NotFoundError(absl::StrCat(prefix, "no such file"));
@@ -58,7 +58,8 @@ absl::Status ErrnoError(absl::string_view path, int err,
     case EFBIG:
       break;  // ResourceExhausted below, with the system's words
     default: {
-      std::string text = std::error_code(err, std::generic_category()).message();
+      std::string text =
+          std::error_code(err, std::generic_category()).message();
       if (!text.empty()) text[0] = static_cast<char>(std::tolower(text[0]));
       return absl::UnknownError(absl::StrCat(prefix, text));
     }
@@ -249,10 +250,10 @@ absl::StatusOr<std::vector<std::string>> ListFilesRecursive(
   while (!pending.empty()) {
     const std::string rel = std::move(pending.back());
     pending.pop_back();
-    const std::string abs =
-        rel.empty() ? root
-                    : (root == "/" ? absl::StrCat("/", rel)
-                                   : absl::StrCat(root, "/", rel));
+    const std::string abs = rel.empty()
+                                ? root
+                                : (root == "/" ? absl::StrCat("/", rel)
+                                               : absl::StrCat(root, "/", rel));
     DIR* d = ::opendir(abs.c_str());
     if (d == nullptr) return ErrnoError(abs, errno);
     for (;;) {
@@ -339,7 +340,8 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
   const std::string prefix =
       slash == std::string::npos ? "" : path.substr(0, slash + 1);
   if (!prefix.empty() && prefix != "/") {
-    DEDUP_RETURN_IF_ERROR(CreateDirectories(prefix.substr(0, prefix.size() - 1)));
+    DEDUP_RETURN_IF_ERROR(
+        CreateDirectories(prefix.substr(0, prefix.size() - 1)));
   }
   struct stat target;
   mode_t keep_mode = 0;
@@ -349,9 +351,9 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
     }
     if (S_ISREG(target.st_mode)) keep_mode = target.st_mode & 07777;
   }
-  std::string temp = absl::StrCat(
-      prefix, ".", name, ".tmp.", ::getpid(), ".",
-      g_temp_counter.fetch_add(1, std::memory_order_relaxed));
+  std::string temp =
+      absl::StrCat(prefix, ".", name, ".tmp.", ::getpid(), ".",
+                   g_temp_counter.fetch_add(1, std::memory_order_relaxed));
   // Register before the file exists, so no instant has it unregistered.
   const int slot = RegisterTemporary(temp);
   int fd;
@@ -422,9 +424,9 @@ void AtomicFileWriter::Close() {
 
 absl::Status AtomicFileWriter::Commit() {
   if (fd_ < 0) {
-    return status_.ok() ? absl::FailedPreconditionError(
-                              "atomic writer is not open")
-                        : status_;
+    return status_.ok()
+               ? absl::FailedPreconditionError("atomic writer is not open")
+               : status_;
   }
   if (status_.ok()) status_ = Flush();
   if (status_.ok()) {

@@ -43,8 +43,8 @@ inline uint64_t Load64(const Byte* p) {
 inline uint64_t StringSpecialMask(uint64_t v) {
   const uint64_t q = v ^ (kOnes * '"');
   const uint64_t b = v ^ (kOnes * '\\');
-  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) |
-          ((v - kOnes * 0x20) & ~v) | v) &
+  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((v - kOnes * 0x20) & ~v) |
+          v) &
          kHighs;
 }
 
@@ -53,8 +53,7 @@ inline uint64_t StringSpecialMask(uint64_t v) {
 inline uint64_t EscapeNeededMask(uint64_t v) {
   const uint64_t q = v ^ (kOnes * '"');
   const uint64_t b = v ^ (kOnes * '\\');
-  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) |
-          ((v - kOnes * 0x20) & ~v)) &
+  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((v - kOnes * 0x20) & ~v)) &
          kHighs;
 }
 
@@ -64,9 +63,7 @@ constexpr bool kLittleEndian =
 inline bool IsStringSpecial(Byte c) {
   return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
 }
-inline bool IsEscapeNeeded(Byte c) {
-  return c == '"' || c == '\\' || c < 0x20;
-}
+inline bool IsEscapeNeeded(Byte c) { return c == '"' || c == '\\' || c < 0x20; }
 
 // Returns the first byte in [p, end) that is '"', '\\', < 0x20 or >= 0x80,
 // or end.
@@ -77,10 +74,9 @@ inline const Byte* FindStringSpecial(const Byte* p, const Byte* end) {
   const __m128i space = _mm_set1_epi8(0x20);
   while (end - p >= 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hit =
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
-                                  _mm_cmpeq_epi8(v, backslash)),
-                     _mm_cmplt_epi8(v, space));
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+        _mm_cmplt_epi8(v, space));
     const int mask = _mm_movemask_epi8(hit);
     if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
     p += 16;
@@ -242,9 +238,8 @@ class LineParser {
     if (at < end_ && *at >= 0x80 && Utf8SequenceLength(at, end_) == 0) {
       return Error(at, "invalid UTF-8");
     }
-    return Error(at,
-                 absl::StrCat("unexpected ", Describe(at), ", expected ",
-                              expected));
+    return Error(
+        at, absl::StrCat("unexpected ", Describe(at), ", expected ", expected));
   }
 
   void SkipWhitespace() {
@@ -264,29 +259,47 @@ class LineParser {
     }
     char decoded;
     switch (at[1]) {
-      case '"': decoded = '"'; break;
-      case '\\': decoded = '\\'; break;
-      case '/': decoded = '/'; break;
-      case 'b': decoded = '\b'; break;
-      case 'f': decoded = '\f'; break;
-      case 'n': decoded = '\n'; break;
-      case 'r': decoded = '\r'; break;
-      case 't': decoded = '\t'; break;
+      case '"':
+        decoded = '"';
+        break;
+      case '\\':
+        decoded = '\\';
+        break;
+      case '/':
+        decoded = '/';
+        break;
+      case 'b':
+        decoded = '\b';
+        break;
+      case 'f':
+        decoded = '\f';
+        break;
+      case 'n':
+        decoded = '\n';
+        break;
+      case 'r':
+        decoded = '\r';
+        break;
+      case 't':
+        decoded = '\t';
+        break;
       case 'u': {
-        int unit = ParseHex4(at + 2);
-        if (unit < 0) return Error(at, "invalid \\u escape (need 4 hex digits)");
+        const int unit = ParseHex4(at + 2);
+        if (unit < 0) {
+          return Error(at, "invalid \\u escape (need 4 hex digits)");
+        }
         uint32_t cp = static_cast<uint32_t>(unit);
         const Byte* next = at + 6;
         if (cp >= 0xD800 && cp <= 0xDBFF) {
-          const int low = (end_ - next >= 6 && next[0] == '\\' &&
-                           next[1] == 'u')
-                              ? ParseHex4(next + 2)
-                              : -1;
+          const int low =
+              (end_ - next >= 6 && next[0] == '\\' && next[1] == 'u')
+                  ? ParseHex4(next + 2)
+                  : -1;
           if (low < 0xDC00 || low > 0xDFFF) {
-            return Error(at, absl::StrFormat(
-                                 "lone surrogate \\u%04X (high surrogate "
-                                 "not followed by a low one)",
-                                 cp));
+            return Error(
+                at, absl::StrFormat("lone surrogate \\u%04X (high surrogate "
+                                    "not followed by a low one)",
+                                    cp));
           }
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
           next += 6;
@@ -299,9 +312,9 @@ class LineParser {
       }
       default:
         if (at[1] >= 0x20 && at[1] < 0x7F) {
-          return Error(at, absl::StrCat("invalid escape '\\",
-                                        std::string(1, static_cast<char>(at[1])),
-                                        "'"));
+          return Error(
+              at, absl::StrCat("invalid escape '\\",
+                               std::string(1, static_cast<char>(at[1])), "'"));
         }
         return Error(at, "invalid escape");
     }
@@ -362,10 +375,10 @@ class LineParser {
         continue;
       }
       if (c == 0) return Error(p, "raw NUL byte in string");
-      return Error(p, absl::StrFormat(
-                          "raw control character 0x%02x in string (must be "
-                          "escaped)",
-                          c));
+      return Error(
+          p, absl::StrFormat("raw control character 0x%02x in string (must be "
+                             "escaped)",
+                             c));
     }
   }
 
@@ -428,8 +441,8 @@ class LineParser {
   // A nested object or array, validated only.
   absl::Status ParseContainer(int depth) {
     if (ABSL_PREDICT_FALSE(depth > kJsonlMaxDepth)) {
-      return Error(p_, absl::StrCat("nesting deeper than ", kJsonlMaxDepth,
-                                    " levels"));
+      return Error(
+          p_, absl::StrCat("nesting deeper than ", kJsonlMaxDepth, " levels"));
     }
     const bool is_object = *p_ == '{';
     const Byte close = is_object ? '}' : ']';
@@ -441,7 +454,8 @@ class LineParser {
     }
     for (;;) {
       if (is_object) {
-        if (p_ == end_ || *p_ != '"') return Unexpected(p_, "'\"' (object key)");
+        if (p_ == end_ || *p_ != '"')
+          return Unexpected(p_, "'\"' (object key)");
         DEDUP_RETURN_IF_ERROR(ParseString<false>(nullptr));
         DEDUP_RETURN_IF_ERROR(ExpectColon());
       }
@@ -532,8 +546,9 @@ class LineParser {
     }
     const Byte* const value_at = p_;
     if (p_ < end_ && *p_ == '"') {
-      std::string* target = is_text ? text_ : is_id ? &record_->id
-                                                    : &record_->source;
+      std::string* target = is_text ? text_
+                            : is_id ? &record_->id
+                                    : &record_->source;
       target->clear();
       DEDUP_RETURN_IF_ERROR(ParseString<true>(target));
       if (is_text) {
@@ -568,8 +583,9 @@ class LineParser {
       if (*p_ >= 0x80 && Utf8SequenceLength(p_, end_) == 0) {
         return Error(p_, "invalid UTF-8");
       }
-      return Error(value_at, absl::StrCat("field '", names_.id,
-                                          "' is neither a string nor a number"));
+      return Error(value_at,
+                   absl::StrCat("field '", names_.id,
+                                "' is neither a string nor a number"));
     }
     // A non-string source (null, object, ...) is validated and ignored.
     return ParseValue(2);
@@ -613,13 +629,27 @@ void AppendJsonString(std::string_view utf8, std::string* out) {
     if (p == end) break;
     const Byte c = *p++;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\t': out->append("\\t"); break;
-      case '\r': out->append("\\r"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
       default: {
         const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
         out->append(esc, sizeof(esc));

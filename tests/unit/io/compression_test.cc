@@ -18,9 +18,9 @@ namespace {
 // Seeded text with some redundancy, so it compresses but not trivially.
 std::string SampleText(size_t size, uint64_t seed) {
   std::mt19937_64 rng(seed);
-  static constexpr const char* kWords[] = {"the ", "news ", "agency ",
-                                           "reported ", "on ", "Monday\n",
-                                           "that ", "prices ", "rose ", "3.4% "};
+  static constexpr const char* kWords[] = {
+      "the ",     "news ", "agency ", "reported ", "on ",
+      "Monday\n", "that ", "prices ", "rose ",     "3.4% "};
   std::string s;
   while (s.size() < size) s += kWords[rng() % 10];
   s.resize(size);
@@ -56,8 +56,8 @@ class RoundTripTest : public ::testing::TestWithParam<Compression> {};
 
 TEST_P(RoundTripTest, RoundTripsManySizesAndLevels) {
   const Compression c = GetParam();
-  for (const size_t size : {size_t{0}, size_t{1}, size_t{100}, size_t{65536},
-                            size_t{3} << 20}) {
+  for (const size_t size :
+       {size_t{0}, size_t{1}, size_t{100}, size_t{65536}, size_t{3} << 20}) {
     const std::string data = SampleText(size, size);
     for (const int level : {0, 1, 9}) {
       const std::string packed = MustCompress(c, data, level);
@@ -102,8 +102,8 @@ TEST_P(CodecTest, TruncatedSecondMember) {
   absl::StatusOr<std::string> back = Decompress(c, packed);
   EXPECT_EQ(back.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_EQ(std::string(back.status().message()),
-            absl::StrCat("truncated ", std::string(CompressionName(c)), " stream at byte ",
-                         packed.size()));
+            absl::StrCat("truncated ", std::string(CompressionName(c)),
+                         " stream at byte ", packed.size()));
 }
 
 TEST_P(RoundTripTest, OutputLimit) {
@@ -157,26 +157,35 @@ TEST(DecompressTest, GzipCorruptHeaderAndCrc) {
   bad_method[2] = 0x07;  // compression method must be 8 (deflate)
   absl::StatusOr<std::string> out = Decompress(Compression::kGzip, bad_method);
   EXPECT_EQ(out.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_TRUE(absl::StartsWith(out.status().message(), "corrupt gzip stream at byte ")) << out.status().message();
-  EXPECT_TRUE(absl::StrContains(out.status().message(), "unknown compression method")) << out.status().message();
+  EXPECT_TRUE(
+      absl::StartsWith(out.status().message(), "corrupt gzip stream at byte "))
+      << out.status().message();
+  EXPECT_TRUE(
+      absl::StrContains(out.status().message(), "unknown compression method"))
+      << out.status().message();
   std::string bad_crc = packed;
   bad_crc[bad_crc.size() - 6] ^= 0x55;  // inside the CRC32 field
   out = Decompress(Compression::kGzip, bad_crc);
   EXPECT_EQ(out.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_TRUE(absl::StrContains(out.status().message(), "incorrect data check")) << out.status().message();
+  EXPECT_TRUE(absl::StrContains(out.status().message(), "incorrect data check"))
+      << out.status().message();
 }
 
 TEST(DecompressTest, ZstdCorruptAndTrailingGarbage) {
-  const std::string packed = MustCompress(Compression::kZstd, SampleText(5000, 5));
+  const std::string packed =
+      MustCompress(Compression::kZstd, SampleText(5000, 5));
   absl::StatusOr<std::string> out =
       Decompress(Compression::kZstd, packed + "junk");
   EXPECT_EQ(out.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_TRUE(absl::StartsWith(out.status().message(), absl::StrCat("corrupt zstd stream at byte "))) << out.status().message();
+  EXPECT_TRUE(absl::StartsWith(out.status().message(),
+                               absl::StrCat("corrupt zstd stream at byte ")))
+      << out.status().message();
   std::string bad = packed;
   bad[bad.size() - 2] ^= 0x55;  // inside the content checksum
   out = Decompress(Compression::kZstd, bad);
   EXPECT_EQ(out.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_TRUE(absl::StrContains(out.status().message(), "checksum")) << out.status().message();
+  EXPECT_TRUE(absl::StrContains(out.status().message(), "checksum"))
+      << out.status().message();
 }
 
 TEST(DecompressTest, RandomCorruptionNeverSucceedsSilently) {

@@ -110,7 +110,8 @@ TEST_F(FileIoTest, ReadInputErrorsStartWithPath) {
     ::chmod(Path("secret.txt").c_str(), 0);
     in = ReadInput(Path("secret.txt"));
     EXPECT_EQ(in.status().code(), absl::StatusCode::kPermissionDenied);
-    EXPECT_EQ(std::string(in.status().message()), Path("secret.txt") + ": permission denied");
+    EXPECT_EQ(std::string(in.status().message()),
+              Path("secret.txt") + ": permission denied");
   }
 }
 
@@ -123,7 +124,8 @@ TEST_F(FileIoTest, ReadInputFromStdinPipe) {
   ::close(fds[0]);
   // More than a pipe buffer (64 KiB) and more than one read chunk (1 MiB).
   std::string data;
-  for (int i = 0; data.size() < (3u << 20); ++i) data += std::to_string(i) + "\n";
+  for (int i = 0; data.size() < (3u << 20); ++i)
+    data += std::to_string(i) + "\n";
   std::thread writer([&] {
     size_t off = 0;
     while (off < data.size()) {
@@ -167,11 +169,12 @@ TEST_F(FileIoTest, ListFilesRecursiveSortsWholePathsAndSkipsHidden) {
   ASSERT_TRUE(files.ok()) << files.status();
   // '-' (0x2d) < '/' (0x2f): "a-c.txt" sorts before "a/x.txt".
   const std::vector<std::string> expected = {
-      "A.txt", "a-c.txt", "a/x.txt", "b.txt", "link.txt", "z/y/w.jsonl",
-      "\xc3\xa9.txt"};
+      "A.txt",    "a-c.txt",     "a/x.txt",     "b.txt",
+      "link.txt", "z/y/w.jsonl", "\xc3\xa9.txt"};
   EXPECT_EQ(*files, expected);
   // A trailing slash gives the same relative paths.
-  absl::StatusOr<std::vector<std::string>> again = ListFilesRecursive(dir_ + "/");
+  absl::StatusOr<std::vector<std::string>> again =
+      ListFilesRecursive(dir_ + "/");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, expected);
 }
@@ -180,11 +183,13 @@ TEST_F(FileIoTest, ListFilesRecursiveErrors) {
   absl::StatusOr<std::vector<std::string>> files =
       ListFilesRecursive(Path("nope"));
   EXPECT_EQ(files.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(std::string(files.status().message()), Path("nope") + ": no such file");
+  EXPECT_EQ(std::string(files.status().message()),
+            Path("nope") + ": no such file");
   Put("file.txt", "x");
   files = ListFilesRecursive(Path("file.txt"));
   EXPECT_EQ(files.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(std::string(files.status().message()), Path("file.txt") + ": not a directory");
+  EXPECT_EQ(std::string(files.status().message()),
+            Path("file.txt") + ": not a directory");
   if (::geteuid() != 0) {
     Put("locked/f.txt", "x");
     ::chmod(Path("locked").c_str(), 0);
@@ -204,7 +209,8 @@ TEST_F(FileIoTest, WriteFileAtomicCreatesParentsAndLeavesNoTemporaries) {
   struct stat st;
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0640u);
-  EXPECT_EQ(RawEntries(Path("out/sub")), std::vector<std::string>{"result.jsonl"});
+  EXPECT_EQ(RawEntries(Path("out/sub")),
+            std::vector<std::string>{"result.jsonl"});
 }
 
 TEST_F(FileIoTest, WriteFileAtomicInCurrentDirectoryName) {
@@ -236,9 +242,9 @@ TEST_F(FileIoTest, AtomicFileWriterStreamsLargeOutputs) {
   EXPECT_TRUE(absl::StartsWith(w.temp_path(), Path(".stream.txt.tmp.")))
       << w.temp_path();
   std::string expected;
-  for (size_t size : {size_t{1}, size_t{1000}, AtomicFileWriter::kBufferBytes - 5,
-                      size_t{7}, AtomicFileWriter::kBufferBytes * 2 + 3,
-                      size_t{0}, size_t{12345}}) {
+  for (size_t size :
+       {size_t{1}, size_t{1000}, AtomicFileWriter::kBufferBytes - 5, size_t{7},
+        AtomicFileWriter::kBufferBytes * 2 + 3, size_t{0}, size_t{12345}}) {
     const std::string chunk(size, static_cast<char>('a' + size % 26));
     ASSERT_TRUE(w.Append(chunk).ok());
     expected += chunk;

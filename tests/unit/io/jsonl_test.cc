@@ -51,8 +51,7 @@ TEST(ParseJsonlLineTest, DecodesUnicodeEscapesAndSurrogatePairs) {
   const Parsed p =
       Parse(R"({"text":"\u0041\u00e9\u20AC\ud83d\ude00\uD834\uDD1E"})");
   ASSERT_TRUE(p.status.ok()) << p.status;
-  EXPECT_EQ(p.text,
-            "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf0\x9d\x84\x9e");
+  EXPECT_EQ(p.text, "A\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xf0\x9d\x84\x9e");
 }
 
 TEST(ParseJsonlLineTest, EscapedNulDecodesToNulByte) {
@@ -77,8 +76,9 @@ TEST(ParseJsonlLineTest, SplicingPreservesOtherFieldsInOrder) {
   std::string out = line.substr(0, p.record.text_value_begin);
   AppendJsonString("new\nbody", &out);
   out.append(line.substr(p.record.text_value_end));
-  EXPECT_EQ(out,
-            R"({"url":"http://x/","text":"new\nbody","meta":{"a":[1,2,{"b":null}]},"id":7})");
+  EXPECT_EQ(
+      out,
+      R"({"url":"http://x/","text":"new\nbody","meta":{"a":[1,2,{"b":null}]},"id":7})");
   const Parsed again = Parse(out);
   ASSERT_TRUE(again.status.ok()) << again.status;
   EXPECT_EQ(again.text, "new\nbody");
@@ -133,7 +133,8 @@ TEST(ParseJsonlLineTest, WhitespaceAndCrlf) {
 }
 
 TEST(ParseJsonlLineTest, EmptyStringsAndEmptyContainers) {
-  const Parsed p = Parse(R"({"a":{},"b":[],"c":"","text":"","d":[[]],"e":true,"f":false})");
+  const Parsed p =
+      Parse(R"({"a":{},"b":[],"c":"","text":"","d":[[]],"e":true,"f":false})");
   ASSERT_TRUE(p.status.ok()) << p.status;
   EXPECT_EQ(p.text, "");
   EXPECT_EQ(p.record.text_value_end - p.record.text_value_begin, 2u);
@@ -149,7 +150,8 @@ TEST(ParseJsonlLineTest, CustomFieldNamesAndEscapedKeys) {
   EXPECT_EQ(p.text, "body");
   EXPECT_EQ(p.record.id, "x");
   const Parsed missing = Parse(R"({"text":"t"})", names);
-  EXPECT_EQ(std::string(missing.status.message()), "column 1: missing field 'content'");
+  EXPECT_EQ(std::string(missing.status.message()),
+            "column 1: missing field 'content'");
 }
 
 TEST(ParseJsonlLineTest, SameNameForTextAndId) {
@@ -201,7 +203,8 @@ void PrintTo(const ErrorCase& c, std::ostream* os) {
   for (const unsigned char ch : c.line) h = (h ^ ch) * 16777619u;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string name = "line_";
-  for (int shift = 28; shift >= 0; shift -= 4) name.push_back(kHex[(h >> shift) & 15]);
+  for (int shift = 28; shift >= 0; shift -= 4)
+    name.push_back(kHex[(h >> shift) & 15]);
   *os << name;
 }
 
@@ -218,14 +221,18 @@ INSTANTIATE_TEST_SUITE_P(
     AllErrors, ParseJsonlErrorTest,
     ::testing::Values(
         // Not an object.
-        ErrorCase{"", "column 1: unexpected end of line, expected '{' (a "
-                      "JSONL line must be one JSON object)"},
-        ErrorCase{"  ", "column 3: unexpected end of line, expected '{' (a "
-                        "JSONL line must be one JSON object)"},
-        ErrorCase{"[1]", "column 1: unexpected '[', expected '{' (a JSONL "
-                         "line must be one JSON object)"},
-        ErrorCase{R"("text")", "column 1: unexpected '\"', expected '{' (a "
-                               "JSONL line must be one JSON object)"},
+        ErrorCase{"",
+                  "column 1: unexpected end of line, expected '{' (a "
+                  "JSONL line must be one JSON object)"},
+        ErrorCase{"  ",
+                  "column 3: unexpected end of line, expected '{' (a "
+                  "JSONL line must be one JSON object)"},
+        ErrorCase{"[1]",
+                  "column 1: unexpected '[', expected '{' (a JSONL "
+                  "line must be one JSON object)"},
+        ErrorCase{R"("text")",
+                  "column 1: unexpected '\"', expected '{' (a "
+                  "JSONL line must be one JSON object)"},
         // Trailing bytes.
         ErrorCase{R"({"text":"a"} x)",
                   "column 14: trailing 'x' after the JSON object"},
@@ -302,8 +309,9 @@ INSTANTIATE_TEST_SUITE_P(
         // Bad escapes and lone surrogates.
         ErrorCase{R"({"text":"a\q"})", "column 11: invalid escape '\\q'"},
         ErrorCase{R"({"text":"a\x41"})", "column 11: invalid escape '\\x'"},
-        ErrorCase{R"({"text":"a\)", "column 11: incomplete escape sequence "
-                                    "at end of line"},
+        ErrorCase{R"({"text":"a\)",
+                  "column 11: incomplete escape sequence "
+                  "at end of line"},
         ErrorCase{R"({"text":"\u12g4"})",
                   "column 10: invalid \\u escape (need 4 hex digits)"},
         ErrorCase{R"({"text":"\u12"})",
@@ -364,14 +372,13 @@ TEST(ParseJsonlLineTest, NestingLimit) {
   // The 65th level opens at column 17 + 63.
   EXPECT_EQ(std::string(p.status.message()),
             "column 80: nesting deeper than 64 levels");
-  const std::string deep_objects =
-      std::string(R"({"text":"t","x":)") + [] {
-        std::string s;
-        for (int i = 1; i < 100; ++i) s += R"({"k":)";
-        s += "1";
-        for (int i = 1; i < 100; ++i) s += "}";
-        return s;
-      }() + "}";
+  const std::string deep_objects = std::string(R"({"text":"t","x":)") + [] {
+    std::string s;
+    for (int i = 1; i < 100; ++i) s += R"({"k":)";
+    s += "1";
+    for (int i = 1; i < 100; ++i) s += "}";
+    return s;
+  }() + "}";
   EXPECT_EQ(Parse(deep_objects).status.code(),
             absl::StatusCode::kInvalidArgument);
 }
@@ -417,8 +424,7 @@ TEST(ParseJsonlLineTest, SpecialBytesAtEveryBlockOffset) {
 TEST(AppendJsonStringTest, EscapesQuotesBackslashesAndControls) {
   std::string out = "x=";
   AppendJsonString(std::string("a\"b\\c/\n\t\r\b\f\x01\x1f\x7f\0e", 16), &out);
-  EXPECT_EQ(out,
-            "x=\"a\\\"b\\\\c/\\n\\t\\r\\b\\f\\u0001\\u001f\x7f\\u0000e\"");
+  EXPECT_EQ(out, "x=\"a\\\"b\\\\c/\\n\\t\\r\\b\\f\\u0001\\u001f\x7f\\u0000e\"");
 }
 
 TEST(AppendJsonStringTest, LeavesUtf8AndLongAsciiAlone) {
@@ -458,15 +464,25 @@ TEST(AppendJsonStringTest, RoundTripsRandomUtf8ThroughParser) {
     for (int i = 0; i < n; ++i) {
       uint32_t cp;
       switch (kind(rng)) {
-        case 0: cp = rng() % 0x20; break;                 // controls, NUL
-        case 1: cp = "\"\\/"[rng() % 3]; break;           // escaped ASCII
-        case 2: cp = 0x20 + rng() % 0x60; break;          // printable ASCII
-        case 3: cp = 0x80 + rng() % (0x800 - 0x80); break;
+        case 0:
+          cp = rng() % 0x20;
+          break;  // controls, NUL
+        case 1:
+          cp = "\"\\/"[rng() % 3];
+          break;  // escaped ASCII
+        case 2:
+          cp = 0x20 + rng() % 0x60;
+          break;  // printable ASCII
+        case 3:
+          cp = 0x80 + rng() % (0x800 - 0x80);
+          break;
         case 4:
           cp = 0x800 + rng() % (0x10000 - 0x800);
           if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
           break;
-        default: cp = 0x10000 + rng() % (0x110000 - 0x10000); break;
+        default:
+          cp = 0x10000 + rng() % (0x110000 - 0x10000);
+          break;
       }
       AppendUtf8ForTest(cp, &s);
     }
