@@ -155,17 +155,23 @@ def parse_indented(text: str) -> Story | None:
 
 
 def parse_blocks(text: str) -> Story | None:
-    """Blank-line separated text (BBC, bundled): first short block = headline;
-    hard-wrapped blocks are joined, other multi-line blocks keep their lines."""
+    """Blank-line separated text (BBC, bundled): first short block = headline
+    (else the first line); hard-wrapped blocks are joined, other multi-line
+    blocks keep their lines."""
     text = text.replace("\r\n", "\n").strip("\n")
     blocks = [b for b in re.split(r"\n[ \t]*\n", text) if b.strip()]
     if len(blocks) < 2:
         return None
     head = blocks[0].strip()
     if "\n" in head or len(head) > 200:
-        return None
+        # No headline block (e.g. a mail header): the first line, cut at a
+        # word boundary, becomes the headline; all blocks are body.
+        first = head.split("\n", 1)[0]
+        head = first if len(first) <= 80 else first[:80].rsplit(" ", 1)[0]
+    else:
+        blocks = blocks[1:]
     paragraphs: list[str] = []
-    for b in blocks[1:]:
+    for b in blocks:
         lines = [ln.strip() for ln in b.split("\n") if ln.strip()]
         if len(lines) > 1 and all(50 <= len(ln) <= 100 for ln in lines[:-1]):
             paragraphs.append(" ".join(lines))
@@ -175,10 +181,24 @@ def parse_blocks(text: str) -> Story | None:
     return Story(head, paragraphs, city) if paragraphs else None
 
 
+def parse_lines(text: str) -> Story | None:
+    """One paragraph per line; the first line is the headline."""
+    lines = [ln.strip() for ln in text.replace("\r", "").split("\n") if ln.strip()]
+    if len(lines) < 2:
+        return None
+    paragraphs = lines[1:]
+    city = _split_dateline(paragraphs)
+    return Story(lines[0][:200], paragraphs, city) if paragraphs else None
+
+
 def parse_base(text: str) -> Story | None:
+    """Indented paragraphs (two or more indented lines, as in Reuters), else
+    blank-line separated blocks, else one paragraph per line."""
+    if len(re.findall(r"\n[ \t]+\S", text)) >= 2:
+        return parse_indented(text)
     if re.search(r"\n[ \t]*\n", text.strip()):
         return parse_blocks(text)
-    return parse_indented(text)
+    return parse_lines(text)
 
 
 def read_jsonl(path: Path):
@@ -1108,6 +1128,32 @@ def rendered_stories(planner: Planner, executor, jobs: int):
         yield from inflight.popleft().get()
 
 
+def write_corpus(planner: Planner, executor, jobs: int, out: Output, target: float) -> int:
+    """Generate stories until docs.jsonl reaches `target` bytes; returns the
+    number of stories. Documents are released in slot order: a story's first
+    publication lands near its own slot, copies up to COPY_WINDOW stories
+    later; everything with a slot below the next story id can be written."""
+    heap: list[RenderedDoc] = []
+    pending = 0
+    seq = itertools.count()
+    stories = 0
+    for sid, docs in enumerate(rendered_stories(planner, executor, jobs)):
+        if out.bytes + pending >= target:
+            break
+        stories += 1
+        for d in docs:
+            heapq.heappush(heap, (d[0], next(seq)) + d[2:])
+            pending += len(d[2]) + 100
+        while heap and heap[0][0] < sid + 1:
+            d = heapq.heappop(heap)
+            pending -= len(d[2]) + 100
+            out.emit(d)
+    while heap:
+        out.emit(heapq.heappop(heap))
+    out.close()
+    return stories
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(
         description="Seeded synthetic news corpus with ground truth (see module docstring).")
@@ -1143,34 +1189,14 @@ def main() -> int:
         executor = ctx.Pool(args.jobs, initializer=_init_worker, initargs=init_args)
     else:
         _init_worker(*init_args)
-    planner = Planner(args, records, outlets, executor, bundled)
-    out = Output(Path(args.out), args.format, args.seed, base_desc, outlets)
-
-    # Documents are released in slot order: a story's original publication
-    # lands near its own slot, copies up to COPY_WINDOW stories later.
-    # Everything with a slot below the next story id can be written.
-    target = args.size_mb * 1e6
-    heap: list[RenderedDoc] = []
-    pending = 0
-    seq = itertools.count()
-    stories = 0
-    for sid, docs in enumerate(rendered_stories(planner, executor, args.jobs)):
-        if out.bytes + pending >= target:
-            break
-        stories += 1
-        for d in docs:
-            heapq.heappush(heap, (d[0], next(seq)) + d[2:])
-            pending += len(d[2]) + 100
-        while heap and heap[0][0] < sid + 1:
-            d = heapq.heappop(heap)
-            pending -= len(d[2]) + 100
-            out.emit(d)
-    while heap:
-        out.emit(heapq.heappop(heap))
-    out.close()
-    if executor is not None:
-        executor.terminate()  # drop the work queued ahead
-        executor.join()
+    try:
+        planner = Planner(args, records, outlets, executor, bundled)
+        out = Output(Path(args.out), args.format, args.seed, base_desc, outlets)
+        stories = write_corpus(planner, executor, args.jobs, out, args.size_mb * 1e6)
+    finally:
+        if executor is not None:
+            executor.terminate()  # drops the work queued ahead
+            executor.join()
     secs = time.time() - t0
     mb = out.bytes / 1e6
     pool = planner.pool

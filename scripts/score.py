@@ -34,6 +34,8 @@ Figures (names usable as --min-NAME / --max-NAME floors, dashes or underscores):
                                           bytes of kept documents
   ocr_pair_precision/recall/f1            pair figures restricted to the documents
                                           of true clusters that contain OCR documents
+Ids that are URIs (WARC-Target-URI of --format wet corpora, https://host/ID)
+are matched by their last path segment.
 The report is validated first (one entry per document, same order and ids,
 valid actions, dup_of naming a kept document, ranges in bounds, sorted and
 disjoint); any violation exits with status 2. A failed floor exits with 1.
@@ -144,6 +146,22 @@ def validate_report(report: list[dict], ids: list[str]) -> None:
                 raise ReportError(f"entry {n} ({r['id']}): dropped, but dup_of {dup!r} {why}")
         elif dup is not None:
             raise ReportError(f"entry {n} ({r['id']}): kept, but dup_of is {dup!r}")
+
+
+def uri_ids_to_doc_ids(report: list[dict], ids: list[str]) -> list[dict]:
+    """Reports of WET input may use the WARC-Target-URI (https://host/d000123)
+    as id: map such ids (and dup_of) to their last path segment when that is
+    what the truth calls the document."""
+    if not report or not ids or report[0].get("id") == ids[0]:
+        return report
+    first = str(report[0].get("id", ""))
+    if not (first.startswith(("http://", "https://")) and first.rsplit("/", 1)[-1] == ids[0]):
+        return report
+
+    def last(x):
+        return x.rsplit("/", 1)[-1] if isinstance(x, str) else x
+
+    return [dict(r, id=last(r.get("id")), dup_of=last(r.get("dup_of"))) for r in report]
 
 
 def validate_ranges(report: list[dict], texts: list[bytes]) -> None:
@@ -465,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{args.oracle_report}", file=sys.stderr)
             return 0
 
-        report = read_jsonl(args.report, "report")
+        report = uri_ids_to_doc_ids(read_jsonl(args.report, "report"), ids)
         validate_report(report, ids)
         if texts is not None:
             validate_ranges(report, texts)

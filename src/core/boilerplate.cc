@@ -1,49 +1,91 @@
 #include "core/boilerplate.h"
 
 #include <algorithm>
+#include <tuple>
 #include <utility>
 
 #include "core/hash.h"
 
 namespace dedup {
+namespace {
 
-uint64_t BlockKey(uint32_t source_id, uint64_t line_hash) {
-  return line_hash ^ Mix64(0x736f75726365ULL + source_id);
+bool IsAsciiAlnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+uint64_t SourceSalt(uint32_t source_id) { return Mix64(0x736f75726365ULL + source_id); }
+
+// Template keys set the top bit so they never equal an exact key by design
+// (a collision would need the exact key's top bit to match as well).
+uint64_t TemplateHash(std::string_view text, TemplateKind kind, uint32_t source_id) {
+  return (HashString(text, 0x54454d504cULL + static_cast<uint64_t>(kind)) ^ SourceSalt(source_id)) |
+         0x8000000000000000ULL;
 }
 
-uint64_t TemplateKey(uint32_t source_id, LineZone zone, std::string_view line) {
-  if (zone == LineZone::kBody) return 0;
-  constexpr size_t kPrefixBytes = 12, kMinBytes = 5;
-  char prefix[kPrefixBytes];
-  size_t n = 0;
+}  // namespace
+
+uint64_t BlockKey(uint32_t source_id, uint64_t line_hash) {
+  return (line_hash ^ SourceSalt(source_id)) & 0x7FFFFFFFFFFFFFFFULL;
+}
+
+uint64_t LinkKey(uint64_t line_hash) { return Mix64(line_hash ^ 0x4c494e4bULL) | 0x8000000000000000ULL; }
+
+TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line) {
+  constexpr int kLabelWords = 4;
+  constexpr size_t kLabelBytes = 32, kPrefixBytes = 12, kLongWordBytes = 8, kZoneWordBytes = 5;
+  // Lower-cased words of the start of the line, up to a ':' or '|'.
+  char label[kLabelBytes];
+  size_t label_size = 0;
+  size_t first_word_size = 0;
+  int words = 0;
   size_t i = 0;
-  auto is_alnum = [](unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); };
-  while (i < line.size() && !is_alnum(line[i])) {
-    if (static_cast<unsigned char>(line[i]) >= 0x80) return 0;  // ASCII words only
+  while (i < line.size() && words <= kLabelWords) {
+    const unsigned char c = line[i];
+    if (c >= 0x80) return {};  // ASCII words only
+    if (IsAsciiAlnum(c)) {
+      size_t w = 0;
+      for (; i < line.size() && IsAsciiAlnum(line[i]); ++i, ++w) {
+        if (label_size < kLabelBytes) label[label_size++] = static_cast<char>(line[i] | 0x20);
+      }
+      if (words++ == 0) first_word_size = w;
+      if (label_size < kLabelBytes) label[label_size++] = ' ';
+      continue;
+    }
+    if ((c == ':' || c == '|') && words >= 1 && label_size >= 4 && label_size < kLabelBytes) {
+      // "Label:" with something after it.
+      if (i + 1 < line.size()) return {TemplateHash({label, label_size}, TemplateKind::kLabel, source_id), TemplateKind::kLabel};
+      return {};
+    }
     ++i;
   }
-  for (; i < line.size() && n < kPrefixBytes && is_alnum(line[i]); ++i) prefix[n++] = static_cast<char>(line[i] | 0x20);
-  if (n < kMinBytes) return 0;
-  return HashBytes(prefix, n, 0x54454d504cULL + static_cast<uint64_t>(zone)) ^ Mix64(0x736f75726365ULL + source_id) ^
-         0x8000000000000000ULL;
+  if (first_word_size >= kLongWordBytes) {
+    return {TemplateHash({label, std::min(first_word_size, kPrefixBytes)}, TemplateKind::kLongWord, source_id),
+            TemplateKind::kLongWord};
+  }
+  if (zone != LineZone::kBody && first_word_size >= kZoneWordBytes) {
+    const uint64_t zone_salt = static_cast<uint64_t>(zone) << 40;
+    return {TemplateHash({label, first_word_size}, TemplateKind::kZoneWord, source_id) ^ zone_salt,
+            TemplateKind::kZoneWord};
+  }
+  return {};
 }
 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options) {
-  // Distinct (key, story) pairs, counted per key.
-  std::vector<std::pair<uint64_t, uint32_t>> key_story;
-  key_story.reserve(occurrences.size());
-  absl::flat_hash_map<uint64_t, uint32_t> key_source;  // source of each key
-  absl::flat_hash_map<uint64_t, uint32_t> key_tokens;  // UINT32_MAX marks a template key
+  // Distinct (key, story, is_title) triples, counted per key.
+  std::vector<std::tuple<uint64_t, uint32_t, bool>> key_story;
+  key_story.reserve(occurrences.size() * 2);
+  struct KeyInfo {
+    uint32_t source = 0;
+    uint32_t tokens = 0;
+    TemplateKind kind = TemplateKind::kNone;
+  };
+  absl::flat_hash_map<uint64_t, KeyInfo> info;
   for (const BlockOccurrence& occ : occurrences) {
-    key_story.emplace_back(occ.key, story[occ.doc]);
-    key_source.try_emplace(occ.key, source[occ.doc]);
-    key_tokens.try_emplace(occ.key, occ.num_tokens);
+    key_story.emplace_back(occ.key, story[occ.doc], occ.is_title);
+    info.try_emplace(occ.key, KeyInfo{source[occ.doc], occ.num_tokens, TemplateKind::kNone});
     if (occ.template_key != 0) {
-      key_story.emplace_back(occ.template_key, story[occ.doc]);
-      key_source.try_emplace(occ.template_key, source[occ.doc]);
-      key_tokens.try_emplace(occ.template_key, UINT32_MAX);
+      key_story.emplace_back(occ.template_key, story[occ.doc], occ.is_title);
+      info.try_emplace(occ.template_key, KeyInfo{source[occ.doc], occ.num_tokens, occ.template_kind});
     }
   }
   std::sort(key_story.begin(), key_story.end());
@@ -60,17 +102,37 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
 
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   for (size_t i = 0; i < key_story.size();) {
-    size_t j = i;
-    while (j < key_story.size() && key_story[j].first == key_story[i].first) ++j;
-    const uint64_t key = key_story[i].first;
+    const uint64_t key = std::get<0>(key_story[i]);
     BlockVerdict v;
-    v.stories = static_cast<uint32_t>(j - i);
-    const uint32_t tokens = key_tokens[key];
-    const double share = static_cast<double>(v.stories) / stories_per_source[key_source[key]];
-    const double needed_share = tokens == UINT32_MAX                                   ? options.template_share
-                                : static_cast<int>(tokens) < options.short_block_tokens ? options.short_block_share
-                                                                                         : 0.0;
-    v.boilerplate = static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
+    uint32_t last_story = UINT32_MAX;
+    size_t j = i;
+    for (; j < key_story.size() && std::get<0>(key_story[j]) == key; ++j) {
+      const auto& [k, st, title] = key_story[j];
+      if (st != last_story) ++v.stories;  // (key, story, false) sorts before (key, story, true)
+      last_story = st;
+      v.title_stories += title;
+    }
+    const KeyInfo& ki = info[key];
+    const double share = static_cast<double>(v.stories) / stories_per_source[ki.source];
+    double needed_share = 0.0;
+    switch (ki.kind) {
+      case TemplateKind::kNone:
+        needed_share = static_cast<int>(ki.tokens) < options.short_block_tokens ? options.short_block_share : 0.0;
+        break;
+      case TemplateKind::kLabel:
+      case TemplateKind::kLongWord:
+        needed_share = options.inline_template_share;
+        break;
+      case TemplateKind::kZoneWord:
+        needed_share = options.template_share;
+        break;
+      case TemplateKind::kLink:
+        break;
+    }
+    // A link needs its own story (where it is the title) and one other.
+    v.boilerplate = ki.kind == TemplateKind::kLink
+                        ? v.title_stories >= 1 && v.stories >= 2
+                        : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
     verdicts.emplace(key, v);
     i = j;
   }

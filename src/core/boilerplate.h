@@ -8,12 +8,26 @@
 // also cover a share of the source's stories, so that common short content
 // lines are not taken for templates.
 //
-// Variants whose text changes beyond digits ("Topics: <names>", an
-// "Advertisement" glued to a related title) share a template key instead:
-// the source, the zone (the first kHeadLines or last kTailLines lines with
-// tokens) and the first 12 letters of the line's first word (at least 5).
-// Such loose keys must cover template_share of the source's stories, which
-// common first words of content lines in those zones do not.
+// Lines whose text varies beyond digits share a template key instead:
+//   label      the words before a ':' or '|' among the first 4 words
+//              ("READ ALSO: <headline>", "Topics: <names>")
+//   long word  the first 12 letters of a first word of 8 or more letters
+//              ("Advertisement<related title> 3")
+//   zone word  the first word (5+ letters) of a line among the first
+//              kHeadLines or last kTailLines lines with words
+// Template keys must cover a share of the source's stories (label and long
+// word: inline_template_share; zone word: template_share), which content
+// lines starting alike do not.
+//
+// A line near the bottom that repeats a line near the top of another story
+// (its headline) is a link ("Most read", "Related stories" lists) and is
+// boilerplate in every story but its own.
+//
+// A line near the top of a document (where its title is) is kept there unless
+// it is near the top of at least min_stories stories: a headline listed under
+// "Related stories" on other pages is still its own story's title. A link is
+// also spared where it is the document's title (its first head line that no
+// other verdict removes).
 #ifndef DEDUP_CORE_BOILERPLATE_H_
 #define DEDUP_CORE_BOILERPLATE_H_
 
@@ -32,9 +46,19 @@ inline constexpr int kHeadLines = 4;
 inline constexpr int kTailLines = 8;
 enum class LineZone : uint8_t { kBody = 0, kHead = 1, kTail = 2 };
 
-// Template key of a line in the head or tail zone, or 0 when the line has
-// none (body line, or a first word of fewer than 5 ASCII letters/digits).
-uint64_t TemplateKey(uint32_t source_id, LineZone zone, std::string_view line);
+enum class TemplateKind : uint8_t { kNone = 0, kLabel, kLongWord, kZoneWord, kLink };
+
+// Key of a line that repeats the title of some document (of any source):
+// near the top or bottom of another story it is a link ("Related stories").
+uint64_t LinkKey(uint64_t line_hash);
+
+struct TemplateKey {
+  uint64_t key = 0;  // 0: none
+  TemplateKind kind = TemplateKind::kNone;
+};
+
+// The template key of a line (ASCII words only; see the file comment).
+TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line);
 
 // One occurrence of a candidate line in a document ([begin, next) includes the
 // line terminator, [begin, end) does not).
@@ -46,21 +70,25 @@ struct BlockOccurrence {
   uint32_t end = 0;
   uint32_t next = 0;
   uint32_t num_tokens = 0;
+  TemplateKind template_kind = TemplateKind::kNone;
+  bool is_title = false;  // among the document's first kHeadLines lines with words
 };
 
 struct BoilerplateOptions {
   int min_stories = 3;
-  int short_block_tokens = 3;       // lines with fewer tokens are "short"
-  double short_block_share = 0.05;  // ...and need this share of the source's stories
-  double template_share = 0.5;      // share of the source's stories a template key needs
+  int short_block_tokens = 3;         // lines with fewer tokens are "short"
+  double short_block_share = 0.05;    // ...and need this share of the source's stories
+  double template_share = 0.5;        // zone-word template keys
+  double inline_template_share = 0.25;  // label and long-word template keys
 };
 
 struct BlockVerdict {
   uint32_t stories = 0;
+  uint32_t title_stories = 0;  // stories in which it is the document's title
   bool boilerplate = false;
 };
 
-// Verdicts for exact and template keys alike (the two kinds never collide).
+// Verdicts for exact and template keys alike (the kinds never collide).
 // occurrences: sorted by doc. story[d]: the cluster of document d (any id
 // that is equal for documents of one story). source[d]: its source id.
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(

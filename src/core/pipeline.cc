@@ -31,6 +31,13 @@ LineZone ZoneOf(uint32_t rank, uint32_t lines_with_tokens) {
   return LineZone::kBody;
 }
 
+// A line that may be a link to another story ("Related stories" lists):
+// near the bottom, and as long as a headline.
+bool IsLinkCandidate(LineZone zone, const LineSpan& line) {
+  constexpr uint32_t kMinWords = 3, kMaxWords = 24;
+  return zone == LineZone::kTail && line.num_tokens >= kMinWords && line.num_tokens <= kMaxWords;
+}
+
 uint32_t CountLinesWithTokens(const TokenStream& ts) {
   uint32_t n = 0;
   for (const LineSpan& line : ts.lines) n += line.num_tokens > 0;
@@ -134,9 +141,11 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   // Pass 1: in how many documents of its source does each line occur?
   auto start = Clock::now();
   absl::flat_hash_set<uint64_t> candidates;
+  absl::flat_hash_set<uint64_t> link_targets;  // global hashes of titles that other pages list
   if (options.boilerplate && n > 0) {
     set_phase(1);
     std::vector<absl::flat_hash_map<uint64_t, uint32_t>> counts(threads);
+    std::vector<std::vector<uint64_t>> titles(threads), listed(threads);
     ParallelForChunks(n, kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
       Scratch& s = scratch[t];
       size_t bytes = 0;
@@ -149,11 +158,15 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
         uint32_t rank = 0;
         for (const LineSpan& line : s.tokens.lines) {
           if (line.num_tokens == 0) continue;
-          const uint64_t key = BlockKey(source[d], LineHash(s.tokens, line));
+          const uint64_t hash = LineHash(s.tokens, line);
+          const uint64_t key = BlockKey(source[d], hash);
           if (s.doc_keys.insert(key).second) ++counts[t][key];
-          const uint64_t tkey = TemplateKey(source[d], ZoneOf(rank++, with_tokens),
-                                            text.substr(line.begin, line.end - line.begin));
-          if (tkey != 0 && s.doc_keys.insert(tkey).second) ++counts[t][tkey];
+          const LineZone zone = ZoneOf(rank, with_tokens);
+          const TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
+          if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) ++counts[t][tkey.key];
+          if (zone == LineZone::kHead) titles[t].push_back(hash);
+          else if (IsLinkCandidate(zone, line)) listed[t].push_back(hash);
+          ++rank;
         }
       }
       tick(end - begin, bytes);
@@ -164,6 +177,13 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     }
     for (const auto& [key, c] : counts[0]) {
       if (static_cast<int>(c) >= options.blocks.min_stories) candidates.insert(key);
+    }
+    absl::flat_hash_set<uint64_t> all_titles;
+    for (const auto& v : titles) all_titles.insert(v.begin(), v.end());
+    for (const auto& v : listed) {
+      for (const uint64_t h : v) {
+        if (all_titles.contains(h)) link_targets.insert(h);
+      }
     }
   }
   result.stats.seconds_pass1 = SecondsSince(start);
@@ -188,24 +208,30 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
       const TokenStream& ts = s.tokens;
       const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
       bool any_candidate = false;
-      if (!candidates.empty()) {
+      if (!candidates.empty() || !link_targets.empty()) {
         const uint32_t with_tokens = CountLinesWithTokens(ts);
         uint32_t rank = 0;
         for (uint32_t li = 0; li < ts.lines.size(); ++li) {
           const LineSpan& line = ts.lines[li];
           if (line.num_tokens == 0) continue;
-          const uint64_t key = BlockKey(source[d], LineHash(ts, line));
-          uint64_t tkey = TemplateKey(source[d], ZoneOf(rank++, with_tokens),
-                                      text.substr(line.begin, line.end - line.begin));
-          if (tkey != 0 && !candidates.contains(tkey)) tkey = 0;
-          if (tkey == 0 && !candidates.contains(key)) continue;
+          const uint64_t hash = LineHash(ts, line);
+          const uint64_t key = BlockKey(source[d], hash);
+          const LineZone zone = ZoneOf(rank++, with_tokens);
+          const bool is_title = zone == LineZone::kHead;
+          TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
+          if (tkey.key != 0 && !candidates.contains(tkey.key)) tkey = TemplateKey{};
+          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, line)) && link_targets.contains(hash)) {
+            tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
+          }
+          if (tkey.key == 0 && !candidates.contains(key)) continue;
           if (!any_candidate) {
             s.token_line.assign(num_tokens, -1);
             any_candidate = true;
           }
           std::fill_n(s.token_line.begin() + line.first_token, line.num_tokens, static_cast<int32_t>(li));
           chunk_occurrences[chunk].push_back(
-              {key, tkey, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens});
+              {key, tkey.key, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens, tkey.kind,
+               is_title});
           auto [it, inserted] = thread_sketches[t].try_emplace(key);
           if (inserted) {
             it->second.sig.resize(k);
@@ -274,7 +300,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
         s.doc_keys.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
           const uint64_t key = occurrences[o].key;
-          if (excluded(occurrences[o]) || !s.doc_keys.insert(key).second) continue;
+          if (excluded(o) || !s.doc_keys.insert(key).second) continue;
           const LineSketch& sk = sketches.at(key);
           MergeSignature(sk.sig, sig);
           size += sk.size;
@@ -291,7 +317,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   result.stats.lsh = lsh;
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
-    build_signatures([](const BlockOccurrence&) { return false; });
+    build_signatures([](uint32_t) { return false; });
     const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, lsh, options.match);
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
@@ -299,16 +325,31 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     result.stats.seconds_blocks = SecondsSince(blocks_start);
     start = Clock::now();
   }
-  // The verdict that removes an occurrence: its template key's, else its exact key's.
-  auto removing_verdict = [&](const BlockOccurrence& occ) -> std::pair<uint64_t, const BlockVerdict*> {
-    for (const uint64_t key : {occ.template_key, occ.key}) {
-      if (key == 0) continue;
-      const auto it = verdicts.find(key);
-      if (it != verdicts.end() && it->second.boilerplate) return {key, &it->second};
-    }
-    return {0, nullptr};
+  // Which key removes each occurrence (0: kept). Template keys win over exact
+  // keys; links are removed only below the head lines, where a story's own
+  // headline never is.
+  std::vector<uint64_t> removed_by(occurrences.size(), 0);
+  // A line near the top of at least min_stories stories is a header; near the
+  // top of fewer, it is a title (listed under "Related stories" elsewhere).
+  auto boilerplate_verdict = [&](uint64_t key) -> const BlockVerdict* {
+    if (key == 0) return nullptr;
+    const auto it = verdicts.find(key);
+    return it != verdicts.end() && it->second.boilerplate ? &it->second : nullptr;
   };
-  auto is_boilerplate = [&](const BlockOccurrence& occ) { return removing_verdict(occ).second != nullptr; };
+  auto removes = [&](uint64_t key, const BlockOccurrence& occ) {
+    const BlockVerdict* v = boilerplate_verdict(key);
+    return v != nullptr && (!occ.is_title || static_cast<int>(v->title_stories) >= options.blocks.min_stories);
+  };
+  for (size_t o = 0; o < occurrences.size() && !verdicts.empty(); ++o) {
+    const BlockOccurrence& occ = occurrences[o];
+    if (occ.template_kind == TemplateKind::kLink) {
+      if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = occ.template_key;
+    } else if (removes(occ.template_key, occ)) {
+      removed_by[o] = occ.template_key;
+    }
+    if (removed_by[o] == 0 && removes(occ.key, occ)) removed_by[o] = occ.key;
+  }
+  auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != 0; };
   ClusterAssignment clusters;
   if (options.dedup) {
     build_signatures(is_boilerplate);
@@ -364,8 +405,9 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     dec.removed_begin = static_cast<uint32_t>(result.removed.size());
     for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
       const BlockOccurrence& occ = occurrences[o];
-      const auto [key, verdict] = removing_verdict(occ);
-      if (verdict == nullptr) continue;
+      const uint64_t key = removed_by[o];
+      if (key == 0) continue;
+      const BlockVerdict* verdict = &verdicts.at(key);
       auto [id_it, inserted] = block_id.try_emplace(key, static_cast<uint32_t>(result.blocks.size()));
       if (inserted) {
         BlockSummary summary;

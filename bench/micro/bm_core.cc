@@ -1,0 +1,358 @@
+// File: bench/micro/bm_core.cc
+// Core stages, each over the shared input (bench_input.h) with the previous
+// stage's output precomputed: tokenise -> hash 5-token shingles -> MinHash
+// signature (OPH and classic, K = 128) -> LSH insert/query -> clustering ->
+// boilerplate decision. Bytes are always the decoded text bytes the stage
+// stands for, so MB/s compares with the "text" baselines in bm_baseline.cc.
+// LSH and clustering report docs/s; equiv_MB/s converts that at the
+// input's mean document size.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <span>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "bench_input.h"
+#include "core/boilerplate.h"
+#include "core/cluster.h"
+#include "core/hash.h"
+#include "core/lsh.h"
+#include "core/minhash.h"
+#include "core/pipeline.h"
+#include "core/tokenize.h"
+
+namespace dedup::bench {
+namespace {
+
+constexpr int kNumPerm = 128;
+constexpr uint32_t kWidth = 5;
+
+int64_t TextBytes() { return static_cast<int64_t>(GetBenchInput().texts.size()); }
+
+void SetEquivalentMBps(benchmark::State& state, double docs_per_iteration) {
+  state.counters["equiv_MB/s"] = benchmark::Counter(
+      docs_per_iteration * GetBenchInput().mean_doc_bytes / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// Shingle hashes of every document (the pipeline's 5-token windows over the
+// unfolded token hashes) and the flat index of each document's first one.
+struct Shingles {
+  std::vector<uint64_t> hashes;
+  std::vector<size_t> begin;  // size docs + 1
+};
+
+const Shingles& GetShingles() {
+  static const Shingles* shingles = [] {
+    auto* s = new Shingles;
+    s->begin.push_back(0);
+    for (const TokenStream& ts : GetBenchInput().tokens) {
+      const uint32_t n = static_cast<uint32_t>(ts.hashes.size());
+      if (n > 0 && n < kWidth) s->hashes.push_back(HashShingle(ts.hashes.data(), n));
+      for (uint32_t j = 0; j + kWidth <= n; ++j) s->hashes.push_back(HashShingle(ts.hashes.data() + j, kWidth));
+      s->begin.push_back(s->hashes.size());
+    }
+    return s;
+  }();
+  return *shingles;
+}
+
+// Finalised OPH signatures (docs x K) and distinct-shingle counts.
+struct Signatures {
+  std::vector<uint32_t> sigs;
+  std::vector<uint64_t> sizes;
+};
+
+const Signatures& GetSignatures() {
+  static const Signatures* signatures = [] {
+    auto* out = new Signatures;
+    const Shingles& sh = GetShingles();
+    const size_t n = sh.begin.size() - 1;
+    const MinHasher hasher(MinHashScheme::kOnePermutation, kNumPerm, PipelineOptions{}.seed);
+    out->sigs.resize(n * kNumPerm);
+    out->sizes.resize(n);
+    absl::flat_hash_set<uint64_t> distinct;
+    for (size_t d = 0; d < n; ++d) {
+      std::span<uint32_t> sig(out->sigs.data() + d * kNumPerm, kNumPerm);
+      hasher.Reset(sig);
+      distinct.clear();
+      for (size_t i = sh.begin[d]; i < sh.begin[d + 1]; ++i) {
+        hasher.Add(sh.hashes[i], sig);
+        distinct.insert(sh.hashes[i]);
+      }
+      hasher.Finalize(sig);
+      out->sizes[d] = distinct.size();
+    }
+    return out;
+  }();
+  return *signatures;
+}
+
+LshParams DefaultLsh() { return PipelineOptions{}.EffectiveLsh(); }
+
+// ---- Tokenise, shingle, sign ------------------------------------------------
+
+// Tokenizer::Tokenize with reused output: normalise, split, XXH3 per token
+// (twice for tokens with digits), line spans.
+void BM_Tokenize_bytes(benchmark::State& state) {
+  const BenchInput& input = GetBenchInput();
+  Tokenizer tokenizer;
+  TokenStream out;
+  size_t tokens = 0;
+  for (auto _ : state) {
+    for (const std::string_view doc : input.docs) {
+      tokenizer.Tokenize(doc, &out);
+      tokens += out.hashes.size();
+    }
+    benchmark::DoNotOptimize(out.hashes.data());
+  }
+  state.SetBytesProcessed(state.iterations() * TextBytes());
+  state.SetItemsProcessed(static_cast<int64_t>(tokens));
+}
+BENCHMARK(BM_Tokenize_bytes)->Unit(benchmark::kMillisecond);
+
+// HashShingle over every 5-token window (XXH3 of 40 bytes).
+void BM_HashShingles5_bytes(benchmark::State& state) {
+  const BenchInput& input = GetBenchInput();
+  size_t shingles = 0;
+  for (auto _ : state) {
+    uint64_t acc = 0;
+    for (const TokenStream& ts : input.tokens) {
+      const uint32_t n = static_cast<uint32_t>(ts.hashes.size());
+      for (uint32_t j = 0; j + kWidth <= n; ++j) acc += HashShingle(ts.hashes.data() + j, kWidth);
+      shingles += n >= kWidth ? n - kWidth + 1 : 0;
+    }
+    benchmark::DoNotOptimize(acc);
+  }
+  state.SetBytesProcessed(state.iterations() * TextBytes());
+  state.SetItemsProcessed(static_cast<int64_t>(shingles));
+}
+BENCHMARK(BM_HashShingles5_bytes)->Unit(benchmark::kMillisecond);
+
+// Reset + Add every shingle hash + Finalize, one signature per document, K = 128.
+void BM_SignatureK128_bytes(benchmark::State& state, MinHashScheme scheme) {
+  const Shingles& sh = GetShingles();
+  const MinHasher hasher(scheme, kNumPerm, PipelineOptions{}.seed);
+  std::vector<uint32_t> sig(kNumPerm);
+  const size_t n = sh.begin.size() - 1;
+  for (auto _ : state) {
+    for (size_t d = 0; d < n; ++d) {
+      hasher.Reset(sig);
+      for (size_t i = sh.begin[d]; i < sh.begin[d + 1]; ++i) hasher.Add(sh.hashes[i], sig);
+      hasher.Finalize(sig);
+      benchmark::DoNotOptimize(sig.data());
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * TextBytes());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sh.hashes.size()));
+}
+BENCHMARK_CAPTURE(BM_SignatureK128_bytes, oph, MinHashScheme::kOnePermutation)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SignatureK128_bytes, classic, MinHashScheme::kClassic)->Unit(benchmark::kMillisecond);
+
+// The per-document distinct-shingle count the pipeline keeps beside the
+// signature (absl::flat_hash_set insert per shingle, cleared per document).
+void BM_DistinctShingleSet_bytes(benchmark::State& state) {
+  const Shingles& sh = GetShingles();
+  absl::flat_hash_set<uint64_t> distinct;
+  const size_t n = sh.begin.size() - 1;
+  for (auto _ : state) {
+    for (size_t d = 0; d < n; ++d) {
+      distinct.clear();
+      for (size_t i = sh.begin[d]; i < sh.begin[d + 1]; ++i) distinct.insert(sh.hashes[i]);
+      benchmark::DoNotOptimize(distinct.size());
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * TextBytes());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sh.hashes.size()));
+}
+BENCHMARK(BM_DistinctShingleSet_bytes)->Unit(benchmark::kMillisecond);
+
+// ---- LSH ----------------------------------------------------------------------
+
+// Every document's signature into a fresh index (default banding).
+void BM_LshInsert_docs(benchmark::State& state) {
+  const Signatures& s = GetSignatures();
+  const LshParams lsh = DefaultLsh();
+  const size_t n = s.sizes.size();
+  for (auto _ : state) {
+    LshIndex index(lsh, n);
+    for (size_t d = 0; d < n; ++d) index.Insert(static_cast<uint32_t>(d), std::span(s.sigs.data() + d * kNumPerm, kNumPerm));
+    benchmark::DoNotOptimize(&index);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  SetEquivalentMBps(state, static_cast<double>(n));
+  state.counters["bands"] = lsh.bands;
+  state.counters["rows"] = lsh.rows;
+}
+BENCHMARK(BM_LshInsert_docs)->Unit(benchmark::kMillisecond);
+
+// Every document queried against an index holding all of them.
+void BM_LshQuery_docs(benchmark::State& state) {
+  const Signatures& s = GetSignatures();
+  const LshParams lsh = DefaultLsh();
+  const size_t n = s.sizes.size();
+  LshIndex index(lsh, n);
+  for (size_t d = 0; d < n; ++d) index.Insert(static_cast<uint32_t>(d), std::span(s.sigs.data() + d * kNumPerm, kNumPerm));
+  size_t reported = 0;
+  for (auto _ : state) {
+    for (size_t d = 0; d < n; ++d) {
+      index.Query(std::span(s.sigs.data() + d * kNumPerm, kNumPerm), [&](uint32_t) { ++reported; });
+    }
+    benchmark::DoNotOptimize(reported);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  SetEquivalentMBps(state, static_cast<double>(n));
+  state.counters["reported_per_query"] = static_cast<double>(reported) / (state.iterations() * n);
+}
+BENCHMARK(BM_LshQuery_docs)->Unit(benchmark::kMillisecond);
+
+// ---- Clustering ---------------------------------------------------------------
+
+std::vector<uint32_t> RandomSignatures(size_t n, uint64_t seed) {
+  std::vector<uint32_t> sigs(n * kNumPerm);
+  uint64_t state = seed;
+  for (uint32_t& v : sigs) {
+    state += 0x9e3779b97f4a7c15ULL;
+    v = static_cast<uint32_t>(Mix64(state)) & 0x7fffffffu;
+  }
+  return sigs;
+}
+
+void RunCluster(benchmark::State& state, const std::vector<uint32_t>& sigs, size_t n) {
+  const std::vector<uint64_t> sizes(n, 300);
+  const LshParams lsh = DefaultLsh();
+  const MatchOptions match;
+  size_t clusters = 0;
+  for (auto _ : state) {
+    const ClusterAssignment a = ClusterDocuments(sigs, kNumPerm, sizes, lsh, match);
+    clusters = 0;
+    for (size_t i = 0; i < n; ++i) clusters += a.representative[i] == i;
+    benchmark::DoNotOptimize(a.representative.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  SetEquivalentMBps(state, static_cast<double>(n));
+  state.counters["clusters"] = static_cast<double>(clusters);
+  state.SetComplexityN(static_cast<int64_t>(n));
+}
+
+// N unrelated documents: every query misses, every document is inserted.
+void BM_Cluster_RandomSigs_docs(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  RunCluster(state, RandomSignatures(n, 1), n);
+}
+BENCHMARK(BM_Cluster_RandomSigs_docs)->ArgName("docs")->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// N identical documents: one representative, every query verifies one.
+void BM_Cluster_AllDuplicates_docs(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::vector<uint32_t> sigs = RandomSignatures(1, 2);
+  sigs.resize(n * kNumPerm);
+  for (size_t i = 1; i < n; ++i) std::copy_n(sigs.begin(), kNumPerm, sigs.begin() + i * kNumPerm);
+  RunCluster(state, sigs, n);
+}
+BENCHMARK(BM_Cluster_AllDuplicates_docs)->ArgName("docs")->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// N documents that agree on the first band only (estimated Jaccard about
+// rows/K, no match): each becomes a representative in the same bucket, so
+// document i verifies i - 1 earlier ones. The adversarial case: quadratic.
+void BM_Cluster_OneSharedBucket_docs(benchmark::State& state) {
+  const size_t n = static_cast<size_t>(state.range(0));
+  std::vector<uint32_t> sigs = RandomSignatures(n, 3);
+  const int rows = DefaultLsh().rows;
+  for (size_t i = 1; i < n; ++i) std::copy_n(sigs.begin(), rows, sigs.begin() + i * kNumPerm);
+  RunCluster(state, sigs, n);
+}
+BENCHMARK(BM_Cluster_OneSharedBucket_docs)
+    ->ArgName("docs")
+    ->RangeMultiplier(2)
+    ->Range(1000, 8000)
+    ->Complexity()
+    ->Unit(benchmark::kMillisecond);
+
+// The input's real signatures: news-like duplicate rates.
+void BM_Cluster_NewsSigs_docs(benchmark::State& state) {
+  const Signatures& s = GetSignatures();
+  const size_t n = s.sizes.size();
+  const LshParams lsh = DefaultLsh();
+  const MatchOptions match;
+  for (auto _ : state) {
+    const ClusterAssignment a = ClusterDocuments(s.sigs, kNumPerm, s.sizes, lsh, match);
+    benchmark::DoNotOptimize(a.representative.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
+  SetEquivalentMBps(state, static_cast<double>(n));
+}
+BENCHMARK(BM_Cluster_NewsSigs_docs)->Unit(benchmark::kMillisecond);
+
+// ---- Boilerplate decision -----------------------------------------------------
+
+// Candidate-line occurrences much as pipeline pass 1/2 find them: lines whose
+// folded-token key occurs in >= min_stories documents of their source. Exact
+// keys only (template keys are left at 0, so this does not follow changes to
+// their rules); stories come from clustering the real signatures.
+struct BlockInput {
+  std::vector<BlockOccurrence> occurrences;
+  std::vector<uint32_t> story;
+  std::vector<uint32_t> source;
+};
+
+const BlockInput& GetBlockInput() {
+  static const BlockInput* blocks = [] {
+    const BenchInput& input = GetBenchInput();
+    const BoilerplateOptions options;
+    auto* out = new BlockInput;
+    out->source = input.sources;
+    auto line_key = [&](size_t d, const LineSpan& line) {
+      const TokenStream& ts = input.tokens[d];
+      return BlockKey(input.sources[d],
+                      HashBytes(ts.folded.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x4c494e45ULL));
+    };
+    absl::flat_hash_map<uint64_t, uint32_t> counts;
+    absl::flat_hash_set<uint64_t> seen;
+    for (size_t d = 0; d < input.docs.size(); ++d) {
+      seen.clear();
+      for (const LineSpan& line : input.tokens[d].lines) {
+        if (line.num_tokens > 0 && seen.insert(line_key(d, line)).second) ++counts[line_key(d, line)];
+      }
+    }
+    for (size_t d = 0; d < input.docs.size(); ++d) {
+      for (const LineSpan& line : input.tokens[d].lines) {
+        if (line.num_tokens == 0) continue;
+        const uint64_t key = line_key(d, line);
+        if (static_cast<int>(counts[key]) < options.min_stories) continue;
+        BlockOccurrence occ;
+        occ.key = key;
+        occ.doc = static_cast<uint32_t>(d);
+        occ.begin = line.begin;
+        occ.end = line.end;
+        occ.next = line.next;
+        occ.num_tokens = line.num_tokens;
+        out->occurrences.push_back(occ);
+      }
+    }
+    const Signatures& s = GetSignatures();
+    out->story = ClusterDocuments(s.sigs, kNumPerm, s.sizes, DefaultLsh(), MatchOptions{}).representative;
+    return out;
+  }();
+  return *blocks;
+}
+
+void BM_DecideBoilerplate_occurrences(benchmark::State& state) {
+  const BlockInput& b = GetBlockInput();
+  size_t boilerplate = 0;
+  for (auto _ : state) {
+    const auto verdicts = DecideBoilerplate(b.occurrences, b.story, b.source, BoilerplateOptions{});
+    boilerplate = 0;
+    for (const auto& [key, v] : verdicts) boilerplate += v.boilerplate;
+    benchmark::DoNotOptimize(boilerplate);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * b.occurrences.size()));
+  state.SetBytesProcessed(state.iterations() * TextBytes());
+  state.counters["occurrences"] = static_cast<double>(b.occurrences.size());
+  state.counters["boilerplate_keys"] = static_cast<double>(boilerplate);
+}
+BENCHMARK(BM_DecideBoilerplate_occurrences)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace dedup::bench
