@@ -55,7 +55,7 @@ struct Scratch {
   std::string text;
   Tokenizer tokenizer;
   TokenStream tokens;
-  std::vector<int32_t> token_line;  // candidate line index per token, -1 outside
+  std::vector<uint32_t> candidate_prefix;  // candidate-line tokens before each token index
   absl::flat_hash_set<uint64_t> distinct;
   absl::flat_hash_set<uint64_t> doc_keys;
 };
@@ -225,10 +225,11 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           }
           if (tkey.key == 0 && !candidates.contains(key)) continue;
           if (!any_candidate) {
-            s.token_line.assign(num_tokens, -1);
+            s.candidate_prefix.assign(num_tokens + 1, 0);
             any_candidate = true;
           }
-          std::fill_n(s.token_line.begin() + line.first_token, line.num_tokens, static_cast<int32_t>(li));
+          // Mark the line's tokens; the prefix sum is taken below.
+          std::fill_n(s.candidate_prefix.begin() + line.first_token + 1, line.num_tokens, 1u);
           chunk_occurrences[chunk].push_back(
               {key, tkey.key, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens, tkey.kind,
                is_title});
@@ -241,21 +242,27 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           }
         }
       }
-      // Shingles lying wholly inside one candidate line belong to its sketch.
+      // Shingles inside a candidate line belong to its sketch. Shingles that
+      // only touch one are dropped: in a run of short template lines (menus,
+      // share bars) most shingles straddle lines, and kept they would tie
+      // every page of a site together.
+      if (any_candidate) {
+        for (uint32_t i = 0; i < num_tokens; ++i) s.candidate_prefix[i + 1] += s.candidate_prefix[i];
+      }
       std::span<uint32_t> sig(noncand_sigs.data() + d * k, k);
       hasher.Reset(sig);
       s.distinct.clear();
-      auto inside_candidate = [&](uint32_t first, uint32_t last) {
-        return any_candidate && s.token_line[first] >= 0 && s.token_line[first] == s.token_line[last];
+      auto touches_candidate = [&](uint32_t first, uint32_t last) {
+        return any_candidate && s.candidate_prefix[last + 1] != s.candidate_prefix[first];
       };
       if (num_tokens > 0 && num_tokens < width) {
-        if (!inside_candidate(0, num_tokens - 1)) {
+        if (!touches_candidate(0, num_tokens - 1)) {
           hasher.Add(HashShingle(ts.hashes.data(), num_tokens), sig);
           s.distinct.insert(0);
         }
       } else {
         for (uint32_t j = 0; j + width <= num_tokens; ++j) {
-          if (inside_candidate(j, j + width - 1)) continue;
+          if (touches_candidate(j, j + width - 1)) continue;
           const uint64_t h = HashShingle(ts.hashes.data() + j, width);
           hasher.Add(h, sig);
           s.distinct.insert(h);
