@@ -50,6 +50,8 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
   app.add_flag("--no-boilerplate", args.no_boilerplate, "Do not remove boilerplate blocks")->group("Cleaning");
   app.add_option("--min-stories", args.min_stories, "A line is boilerplate when it occurs in at least this many distinct stories of its site")
       ->capture_default_str()->group("Cleaning");
+  app.add_option("--min-share", args.min_share, "...and in at least this share of its site's stories")
+      ->capture_default_str()->group("Cleaning");
   app.add_option("--short-block-tokens", args.short_block_tokens, "Lines with fewer tokens than this are 'short'...")
       ->capture_default_str()->group("Cleaning");
   app.add_option("--short-block-share", args.short_block_share, "...and must also occur in this share of their site's stories")
@@ -117,6 +119,7 @@ absl::StatusOr<PipelineOptions> MakePipelineOptions(const CliArgs& args) {
   p.boilerplate = !args.no_boilerplate;
   p.keep = args.keep == "longest" ? KeepPolicy::kLongest : KeepPolicy::kFirst;
   p.blocks.min_stories = args.min_stories;
+  p.blocks.min_share = args.min_share;
   p.blocks.short_block_tokens = args.short_block_tokens;
   p.blocks.short_block_share = args.short_block_share;
   p.blocks.template_share = args.template_share;

@@ -48,6 +48,7 @@ struct CliArgs {
   int bands = 0;
   int rows = 0;
   int min_stories = 3;
+  double min_share = 0.01;
   int short_block_tokens = 3;
   double short_block_share = 0.05;
   double template_share = 0.5;

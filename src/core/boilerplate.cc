@@ -117,7 +117,8 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     double needed_share = 0.0;
     switch (ki.kind) {
       case TemplateKind::kNone:
-        needed_share = static_cast<int>(ki.tokens) < options.short_block_tokens ? options.short_block_share : 0.0;
+        needed_share = static_cast<int>(ki.tokens) < options.short_block_tokens ? options.short_block_share
+                                                                                 : options.min_share;
         break;
       case TemplateKind::kLabel:
       case TemplateKind::kLongWord:
@@ -129,9 +130,12 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
       case TemplateKind::kLink:
         break;
     }
-    // A link needs its own story (where it is the title) and one other.
+    // A link names one story's headline (near the top of one or two stories:
+    // a copy may not have been clustered) and appears in other stories. Lines
+    // near the top of many stories are templates or table rows, not links.
+    constexpr uint32_t kMaxHeadlineStories = 2;
     v.boilerplate = ki.kind == TemplateKind::kLink
-                        ? v.title_stories >= 1 && v.stories >= 2
+                        ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories && v.stories > v.title_stories
                         : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
     verdicts.emplace(key, v);
     i = j;

@@ -6,7 +6,9 @@
 // of its source: copies of one wire story count once, so a syndicated
 // paragraph is never taken for a footer. Short lines ("He said.", "No.") must
 // also cover a share of the source's stories, so that common short content
-// lines are not taken for templates.
+// lines are not taken for templates; every line needs min_share of them, so
+// that on a large source (a whole wire service) a table row repeated in a few
+// hundred of 20,000 stories stays content.
 //
 // Lines whose text varies beyond digits share a template key instead:
 //   label      the words before a ':' or '|' among the first 4 words
@@ -76,6 +78,7 @@ struct BlockOccurrence {
 
 struct BoilerplateOptions {
   int min_stories = 3;
+  double min_share = 0.01;            // any line: share of the source's stories it needs
   int short_block_tokens = 3;         // lines with fewer tokens are "short"
   double short_block_share = 0.05;    // ...and need this share of the source's stories
   double template_share = 0.5;        // zone-word template keys

@@ -19,9 +19,24 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The token hashes a line is keyed by: digits folded, so that counters and
+// dates do not split a repeated block, except in lines where numbers are a
+// third or more of the words (tables: "Shr 39 cts vs 50 cts"), where the
+// numbers are the content.
+uint32_t CountTokensWithDigits(const TokenStream& ts, const LineSpan& line) {
+  uint32_t n = 0;
+  for (uint32_t i = line.first_token; i < line.first_token + line.num_tokens; ++i) n += ts.hashes[i] != ts.folded[i];
+  return n;
+}
+
+const uint64_t* LineTokens(const TokenStream& ts, const LineSpan& line) {
+  const uint32_t with_digits = CountTokensWithDigits(ts, line);
+  const bool numbers_are_content = with_digits >= 2 && 3 * with_digits >= line.num_tokens;
+  return (numbers_are_content ? ts.hashes.data() : ts.folded.data()) + line.first_token;
+}
+
 uint64_t LineHash(const TokenStream& ts, const LineSpan& line) {
-  return HashBytes(ts.folded.data() + line.first_token, line.num_tokens * sizeof(uint64_t),
-                   0x4c494e45ULL);
+  return HashBytes(LineTokens(ts, line), line.num_tokens * sizeof(uint64_t), 0x4c494e45ULL);
 }
 
 // Zone of each line with tokens: head, tail or body (see TemplateKey).
@@ -32,10 +47,12 @@ LineZone ZoneOf(uint32_t rank, uint32_t lines_with_tokens) {
 }
 
 // A line that may be a link to another story ("Related stories" lists):
-// near the bottom, and as long as a headline.
-bool IsLinkCandidate(LineZone zone, const LineSpan& line) {
-  constexpr uint32_t kMinWords = 3, kMaxWords = 24;
-  return zone == LineZone::kTail && line.num_tokens >= kMinWords && line.num_tokens <= kMaxWords;
+// near the bottom, as long as a headline, and not a row of figures (tables
+// repeat across short stories, where head and tail lines meet).
+bool IsLinkCandidate(LineZone zone, const TokenStream& ts, const LineSpan& line) {
+  constexpr uint32_t kMinWords = 4, kMaxWords = 24;
+  if (zone != LineZone::kTail || line.num_tokens < kMinWords || line.num_tokens > kMaxWords) return false;
+  return CountTokensWithDigits(ts, line) < 2;
 }
 
 uint32_t CountLinesWithTokens(const TokenStream& ts) {
@@ -165,7 +182,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           const TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
           if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) ++counts[t][tkey.key];
           if (zone == LineZone::kHead) titles[t].push_back(hash);
-          else if (IsLinkCandidate(zone, line)) listed[t].push_back(hash);
+          else if (IsLinkCandidate(zone, s.tokens, line)) listed[t].push_back(hash);
           ++rank;
         }
       }
@@ -220,7 +237,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           const bool is_title = zone == LineZone::kHead;
           TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
           if (tkey.key != 0 && !candidates.contains(tkey.key)) tkey = TemplateKey{};
-          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, line)) && link_targets.contains(hash)) {
+          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, s.tokens, line)) && link_targets.contains(hash)) {
             tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
           }
           if (tkey.key == 0 && !candidates.contains(key)) continue;
@@ -237,7 +254,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           if (inserted) {
             it->second.sig.resize(k);
             hasher.Reset(it->second.sig);
-            it->second.size = SketchTokens(ts.folded.data() + line.first_token, line.num_tokens,
+            it->second.size = SketchTokens(LineTokens(ts, line), line.num_tokens,
                                            width, hasher, it->second.sig, s.distinct);
           }
         }
