@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/diag.h"
+#include "cli/inputs.h"
 #include "core/pipeline.h"
 #include "core/status.h"
 #include "core/string_view_compat.h"
@@ -22,61 +23,6 @@ namespace dedup {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool IsDirectory(const std::string& path) {
-  struct stat st {};
-  return path != "-" && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-// Reads every input into the corpus. Directories are walked; their files
-// keep their relative path under -o and take their directory as source.
-absl::Status LoadInputs(const CliArgs& args, Corpus& corpus, bool& any_error) {
-  std::vector<std::string> inputs = args.inputs;
-  if (inputs.empty()) inputs.push_back("-");
-  for (const std::string& path : inputs) {
-    std::vector<std::pair<std::string, std::string>> files;  // (path, rel_path)
-    if (IsDirectory(path)) {
-      DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> rels, ListFilesRecursive(path));
-      for (const std::string& rel : rels) files.emplace_back((fs::path(path) / rel).string(), rel);
-    } else {
-      files.emplace_back(path, path == "-" ? "stdin" : fs::path(path).filename().string());
-    }
-    for (const auto& [file, rel] : files) {
-      const std::string source_hint = fs::path(rel).parent_path().string();
-      const absl::Status status = corpus.AddInput(file, rel, source_hint);
-      if (status.ok()) continue;
-      if (!corpus.options().skip_bad_records) return status;
-      PrintError(absl::StrCat(status.message(), " (file skipped)"));
-      any_error = true;
-    }
-  }
-  return absl::OkStatus();
-}
-
-// -o names a directory when it ends in '/', already is one, or the inputs
-// are several files or a directory.
-bool OutputIsDirectory(const CliArgs& args) {
-  if (args.output.empty()) return false;
-  if (args.output.back() == '/' || IsDirectory(args.output)) return true;
-  if (args.inputs.size() > 1) return true;
-  return args.inputs.size() == 1 && IsDirectory(args.inputs[0]);
-}
-
-absl::Status CheckOutputOutsideInputs(const CliArgs& args) {
-  if (args.output.empty()) return absl::OkStatus();
-  std::error_code ec;
-  const fs::path out = fs::weakly_canonical(args.output, ec);
-  for (const std::string& in : args.inputs) {
-    if (!IsDirectory(in)) continue;
-    const fs::path dir = fs::weakly_canonical(in, ec);
-    auto [d, o] = std::mismatch(dir.begin(), dir.end(), out.begin(), out.end());
-    if (d == dir.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("output directory ", args.output, " is inside input directory ", in));
-    }
-  }
-  return absl::OkStatus();
-}
 
 absl::Status WriteOneFile(const std::string& path, std::string_view data) { return WriteFileAtomic(path, data); }
 
@@ -149,7 +95,7 @@ int Run(const CliArgs& args) {
 
   bool any_error = false;
   Corpus corpus(*std::move(corpus_options));
-  if (const absl::Status s = LoadInputs(args, corpus, any_error); !s.ok()) {
+  if (const absl::Status s = LoadInputs(args, corpus, &any_error); !s.ok()) {
     PrintError(StdView(s.message()));
     return kExitRuntimeError;
   }

@@ -53,6 +53,25 @@ class CliTest : public ::testing::Test {
     r.err = ReadFile(dir_ / "stderr");
     return r;
   }
+  // Runs dedup with a report, then `dedup verify` over the same input, report
+  // and output (stdout kept in a file), and expects verify to pass.
+  Result RunVerified(const std::string& inputs_and_flags, const std::string& stdin_data = "",
+                     const std::string& framing_flags = "") {
+    Result r = Run(inputs_and_flags + " " + framing_flags + " --report verify_report.jsonl", stdin_data);
+    if (r.exit_code != 0) return r;
+    WriteFile(dir_ / "verify_output", r.out);
+    std::string inputs;
+    std::istringstream words(inputs_and_flags);
+    for (std::string w; words >> w;) {
+      if (w[0] == '-') break;  // inputs come first in these tests
+      inputs += " '" + w + "'";
+    }
+    const Result v = Run("verify" + inputs + " " + framing_flags + " --report verify_report.jsonl -o verify_output",
+                         stdin_data);
+    EXPECT_EQ(v.exit_code, 0) << v.err;
+    EXPECT_NE(v.err.find("dedup verify: ok"), std::string::npos) << v.err;
+    return r;
+  }
   fs::path dir_;
 };
 
@@ -138,7 +157,7 @@ TEST_F(CliTest, NulAndFormFeedFramingKeepSeparators) {
   const std::string a = Story(3, 3), b = Story(4, 3);
   for (const char sep : {'\0', '\f'}) {
     const std::string in = a + sep + b + sep + a + sep;
-    const Result r = Run("", in);
+    const Result r = RunVerified("", in);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, a + sep + b + sep);
   }
@@ -147,14 +166,14 @@ TEST_F(CliTest, NulAndFormFeedFramingKeepSeparators) {
 TEST_F(CliTest, DocSepFraming) {
   const std::string a = Story(5, 3), b = Story(6, 3);
   const std::string in = a + "---\n" + b + "---\n" + a;
-  const Result r = Run("--doc-sep=---", in);
+  const Result r = RunVerified("", in, "--doc-sep=---");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, a + "---\n" + b + "---\n");
 }
 
 TEST_F(CliTest, UnframedStreamWorksOnParagraphsAndSaysSo) {
   const std::string p1 = Story(7, 1), p2 = Story(8, 1);
-  const Result r = Run("", p1 + p2 + p1);
+  const Result r = RunVerified("", p1 + p2 + p1);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, p1 + p2);
   EXPECT_NE(r.err.find("--doc-sep"), std::string::npos) << r.err;
@@ -170,6 +189,8 @@ TEST_F(CliTest, DirectoryIsMirroredWithCompressionKept) {
   ASSERT_EQ(std::system(("gzip -c '" + (dir_ / "plain.txt").string() + "' > '" + (dir_ / "in/site2/c.txt.gz").string() + "'").c_str()), 0);
   const Result r = Run("-o out/ in --report report.jsonl");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Result v = Run("verify in -o out/ --report report.jsonl");
+  EXPECT_EQ(v.exit_code, 0) << v.err;
   EXPECT_EQ(ReadFile(dir_ / "out/site1/a.txt"), a);
   EXPECT_EQ(ReadFile(dir_ / "out/site1/b.txt"), b);
   EXPECT_FALSE(fs::exists(dir_ / "out/site2/a_copy.txt"));  // dropped duplicate
@@ -213,11 +234,28 @@ TEST_F(CliTest, OutputIsByteIdenticalAtOneTwoAndFourThreads) {
   }
   const Result one = Run("--threads 1 --report r1.jsonl", in);
   ASSERT_EQ(one.exit_code, 0) << one.err;
+  RunVerified("--threads 1", in);
   for (const char* t : {"2", "4"}) {
     const Result many = Run(std::string("--threads ") + t + " --report r" + t + ".jsonl", in);
     EXPECT_EQ(many.out, one.out) << t;
     EXPECT_EQ(ReadFile(dir_ / (std::string("r") + t + ".jsonl")), ReadFile(dir_ / "r1.jsonl")) << t;
   }
+}
+
+TEST_F(CliTest, VerifyCatchesATamperedOutputOrReport) {
+  const std::string a = Story(20, 3), b = Story(21, 3);
+  WriteFile(dir_ / "in.txt", a + '\0' + b + '\0' + a);
+  ASSERT_EQ(Run("in.txt -o out.txt --report r.jsonl").exit_code, 0);
+  EXPECT_EQ(Run("verify in.txt -o out.txt --report r.jsonl").exit_code, 0);
+  WriteFile(dir_ / "out.txt", ReadFile(dir_ / "out.txt") + "x");
+  const Result bad_output = Run("verify in.txt -o out.txt --report r.jsonl");
+  EXPECT_EQ(bad_output.exit_code, 1);
+  EXPECT_NE(bad_output.err.find("differs from input + report at byte"), std::string::npos) << bad_output.err;
+  ASSERT_EQ(Run("in.txt -o out.txt --report r.jsonl").exit_code, 0);
+  std::string report = ReadFile(dir_ / "r.jsonl");
+  report = report.substr(0, report.rfind('{'));  // lose the last entry
+  WriteFile(dir_ / "r.jsonl", report);
+  EXPECT_EQ(Run("verify in.txt -o out.txt --report r.jsonl").exit_code, 1);
 }
 
 TEST_F(CliTest, EmptyInputGivesEmptyOutput) {

@@ -1,0 +1,32 @@
+// File: cli/inputs.h
+// Turning the command line's paths into corpus inputs and output paths:
+// directories walked, -o as a file or a mirrored directory.
+#ifndef DEDUP_CLI_INPUTS_H_
+#define DEDUP_CLI_INPUTS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "cli/options.h"
+#include "io/corpus.h"
+
+namespace dedup {
+
+bool IsDirectory(const std::string& path);
+
+// Reads every input into the corpus. Directories are walked; their files
+// keep their relative path under -o and take their directory as source.
+// Under --on-error=skip an unreadable file is reported, skipped and flagged
+// in *any_error.
+absl::Status LoadInputs(const CliArgs& args, Corpus& corpus, bool* any_error);
+
+// -o names a directory when it ends in '/', already is one, or the inputs
+// are several files or a directory.
+bool OutputIsDirectory(const CliArgs& args);
+
+// The output directory must not be an input directory or inside one.
+absl::Status CheckOutputOutsideInputs(const CliArgs& args);
+
+}  // namespace dedup
+
+#endif  // DEDUP_CLI_INPUTS_H_

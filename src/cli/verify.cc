@@ -1,0 +1,163 @@
+#include "cli/verify.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "cli/diag.h"
+#include "cli/inputs.h"
+#include "cli/options.h"
+#include "core/status.h"
+#include "core/string_view_compat.h"
+#include "io/compression.h"
+#include "io/output.h"
+#include "io/report_reader.h"
+
+namespace dedup {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads a file, decompressed when it is gzip or zstd.
+absl::StatusOr<std::string> ReadPlain(const std::string& path) {
+  DEDUP_ASSIGN_OR_RETURN(InputBuffer buffer, ReadInput(path));
+  const Compression c = DetectCompression(buffer.bytes().substr(0, 8));
+  if (c == Compression::kNone) return std::string(buffer.bytes());
+  return Decompress(c, buffer.bytes());
+}
+
+// Turns the report back into decisions, checking it against the corpus.
+absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus& corpus) {
+  DEDUP_ASSIGN_OR_RETURN(InputBuffer buffer, ReadInput(path));
+  const std::string_view bytes = buffer.bytes();
+  PipelineResult result;
+  result.docs.resize(corpus.size());
+  std::vector<ReportEntry> entries;
+  size_t line_no = 0;
+  for (size_t pos = 0; pos < bytes.size();) {
+    size_t nl = bytes.find('\n', pos);
+    if (nl == std::string_view::npos) nl = bytes.size();
+    ++line_no;
+    auto entry = ParseReportLine(bytes.substr(pos, nl - pos));
+    if (!entry.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", entry.status().message()));
+    entries.push_back(*std::move(entry));
+    pos = nl + 1;
+  }
+  if (entries.size() != corpus.size()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", entries.size(), " entries for ", corpus.size(), " documents"));
+  }
+  absl::flat_hash_set<std::string> kept_ids;
+  for (size_t d = 0; d < entries.size(); ++d) {
+    if (entries[d].keep) kept_ids.insert(entries[d].id);
+  }
+  std::string scratch;
+  for (size_t d = 0; d < entries.size(); ++d) {
+    const ReportEntry& e = entries[d];
+    const std::string where = absl::StrCat(path, ":", d + 1, ": ");
+    if (e.id != corpus.Id(d)) {
+      return absl::InvalidArgumentError(absl::StrCat(where, "id '", e.id, "' but document ", d + 1, " is '", AbslView(corpus.Id(d)), "'"));
+    }
+    if (e.keep == e.has_dup_of) return absl::InvalidArgumentError(absl::StrCat(where, "dup_of must be null exactly when kept"));
+    if (!e.keep && !kept_ids.contains(e.dup_of)) {
+      return absl::InvalidArgumentError(absl::StrCat(where, "dup_of '", e.dup_of, "' names no kept document"));
+    }
+    const uint64_t size = corpus.Text(d, &scratch).size();
+    DocumentDecision& dec = result.docs[d];
+    dec.keep = e.keep;
+    dec.removed_begin = static_cast<uint32_t>(result.removed.size());
+    uint64_t last_end = 0;
+    for (const auto& [start, end] : e.removed) {
+      if (start < last_end || end < start || end > size) {
+        return absl::InvalidArgumentError(absl::StrCat(where, "removed range [", start, ", ", end, ") out of order or out of bounds"));
+      }
+      last_end = end;
+      result.removed.push_back({static_cast<uint32_t>(start), static_cast<uint32_t>(end), 0, 0});
+      if (dec.keep) result.stats.boilerplate_bytes += end - start;
+    }
+    dec.removed_count = static_cast<uint32_t>(result.removed.size()) - dec.removed_begin;
+    result.stats.dropped += !dec.keep;
+  }
+  return result;
+}
+
+absl::Status Compare(const std::string& what, std::string_view expected, std::string_view actual) {
+  if (expected == actual) return absl::OkStatus();
+  size_t i = 0;
+  while (i < expected.size() && i < actual.size() && expected[i] == actual[i]) ++i;
+  return absl::DataLossError(absl::StrCat(what, ": differs from input + report at byte ", i, " (expected ",
+                                          expected.size(), " bytes, found ", actual.size(), ")"));
+}
+
+absl::Status Verify(const CliArgs& args, const std::string& report_path) {
+  DEDUP_ASSIGN_OR_RETURN(CorpusOptions corpus_options, MakeCorpusOptions(args));
+  Corpus corpus(std::move(corpus_options));
+  bool any_error = false;
+  DEDUP_RETURN_IF_ERROR(LoadInputs(args, corpus, &any_error));
+  DEDUP_ASSIGN_OR_RETURN(const PipelineResult result, ReadReport(report_path, corpus));
+  const bool to_dir = OutputIsDirectory(args);
+  std::string concatenated;
+  for (size_t i = 0; i < corpus.inputs().size(); ++i) {
+    const CorpusInput& input = corpus.inputs()[i];
+    StringSink sink;
+    DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+    if (!to_dir) {
+      concatenated += sink.str();
+      continue;
+    }
+    const std::string path = (fs::path(args.output) / input.rel_path).string();
+    bool any_kept = false;
+    for (size_t d = input.first_doc; d < input.first_doc + input.num_docs; ++d) any_kept |= result.docs[d].keep;
+    if (!fs::exists(path)) {
+      // A plain file dropped whole leaves no output file (see run.cc).
+      if (input.framing == TextFraming::kWholeFile && !any_kept && input.num_docs > 0) continue;
+      return absl::NotFoundError(absl::StrCat(path, ": missing output file"));
+    }
+    DEDUP_ASSIGN_OR_RETURN(const std::string actual, ReadPlain(path));
+    DEDUP_RETURN_IF_ERROR(Compare(path, sink.str(), actual));
+  }
+  if (!to_dir) {
+    DEDUP_ASSIGN_OR_RETURN(const std::string actual, ReadPlain(args.output));
+    DEDUP_RETURN_IF_ERROR(Compare(args.output, concatenated, actual));
+  }
+  std::fprintf(stderr, "dedup verify: ok: %zu documents, %llu dropped, %llu boilerplate bytes removed from kept documents; output = input - report\n",
+               corpus.size(), static_cast<unsigned long long>(result.stats.dropped),
+               static_cast<unsigned long long>(result.stats.boilerplate_bytes));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+int RunVerify(int argc, char** argv) {
+  CliArgs args;
+  std::string report;
+  CLI::App app{"dedup verify: check that input + report reproduce the output byte for byte.\n"
+               "Give the same inputs and framing flags as the run being checked.", "dedup verify"};
+  app.add_option("inputs", args.inputs, "Input files or directories of the run");
+  app.add_option("--report", report, "The run's --report file")->required();
+  app.add_option("-o,--output", args.output, "The run's output file or directory (stdout captured to a file)")->required();
+  app.add_option("--format", args.format)->check(CLI::IsMember({"auto", "jsonl", "text"}));
+  app.add_option("--text-field", args.text_field);
+  app.add_option("--id-field", args.id_field);
+  app.add_option("--source-field", args.source_field);
+  app.add_option("--doc-sep", args.doc_sep);
+  app.add_option("--on-error", args.on_error)->check(CLI::IsMember({"stop", "skip"}));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    app.exit(e);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "dedup verify: %s\n", e.what());
+    return kExitUsage;
+  }
+  if (const absl::Status s = Verify(args, report); !s.ok()) {
+    std::fprintf(stderr, "dedup verify: %.*s\n", static_cast<int>(s.message().size()), s.message().data());
+    return kExitRuntimeError;
+  }
+  return kExitOk;
+}
+
+}  // namespace dedup
