@@ -73,7 +73,8 @@ struct BlockOccurrence {
   uint32_t next = 0;
   uint32_t num_tokens = 0;
   TemplateKind template_kind = TemplateKind::kNone;
-  bool is_title = false;  // among the document's first kHeadLines lines with words
+  bool is_title = false;
+  uint64_t sketch_key = 0;  // the line's exact text (digits kept), for its signature  // among the document's first kHeadLines lines with words
 };
 
 struct BoilerplateOptions {

@@ -45,7 +45,8 @@ uint64_t BandKey(std::span<const uint32_t> sig, int band, int rows) {
                    0x4c534842414e44ULL + static_cast<uint64_t>(band));
 }
 
-LshIndex::LshIndex(LshParams params, size_t expected_items) : params_(params) {
+LshIndex::LshIndex(LshParams params, size_t expected_items, uint32_t max_bucket_items)
+    : params_(params), max_bucket_items_(max_bucket_items) {
   heads_.reserve(expected_items * params.bands);
   next_.reserve(expected_items * params.bands);
   items_.reserve(expected_items);
@@ -56,9 +57,16 @@ void LshIndex::Insert(uint32_t item, std::span<const uint32_t> sig) {
   items_.push_back(item);
   for (int b = 0; b < params_.bands; ++b) {
     const uint32_t slot = slot_base + b;
-    auto [it, inserted] = heads_.try_emplace(BandKey(sig, b, params_.rows), slot);
-    next_.push_back(inserted ? kNone : it->second);
-    it->second = slot;
+    auto [it, inserted] = heads_.try_emplace(BandKey(sig, b, params_.rows), Bucket{slot, 1});
+    if (inserted) {
+      next_.push_back(kNone);
+    } else if (it->second.size < max_bucket_items_) {
+      next_.push_back(it->second.head);
+      it->second.head = slot;
+      ++it->second.size;
+    } else {
+      next_.push_back(kNone);  // bucket full: this slot stays unlinked
+    }
   }
 }
 

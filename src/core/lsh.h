@@ -35,9 +35,16 @@ uint64_t BandKey(std::span<const uint32_t> sig, int band, int rows);
 // Band buckets as intrusive singly linked lists: one hash map from band key to
 // the newest item, and a next-pointer per (item, band). Items are dense
 // indexes inserted once each. Not thread-safe.
+//
+// A bucket holds at most max_bucket_items items; later items skip that band
+// (they stay in their other bands). This keeps a query linear in the number
+// of bands even when one band value is shared by half the corpus, at the cost
+// of missing a duplicate whose only shared band is a full bucket.
 class LshIndex {
  public:
-  explicit LshIndex(LshParams params, size_t expected_items = 0);
+  static constexpr uint32_t kDefaultMaxBucketItems = 4096;
+  explicit LshIndex(LshParams params, size_t expected_items = 0,
+                    uint32_t max_bucket_items = kDefaultMaxBucketItems);
 
   void Insert(uint32_t item, std::span<const uint32_t> sig);
 
@@ -48,14 +55,19 @@ class LshIndex {
     for (int b = 0; b < params_.bands; ++b) {
       const auto it = heads_.find(BandKey(sig, b, params_.rows));
       if (it == heads_.end()) continue;
-      for (uint32_t slot = it->second; slot != kNone; slot = next_[slot]) fn(items_[slot / params_.bands]);
+      for (uint32_t slot = it->second.head; slot != kNone; slot = next_[slot]) fn(items_[slot / params_.bands]);
     }
   }
 
  private:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  struct Bucket {
+    uint32_t head;
+    uint32_t size;
+  };
   LshParams params_;
-  absl::flat_hash_map<uint64_t, uint32_t> heads_;
+  uint32_t max_bucket_items_;
+  absl::flat_hash_map<uint64_t, Bucket> heads_;
   std::vector<uint32_t> next_;   // per (item slot, band)
   std::vector<uint32_t> items_;  // slot -> item
 };

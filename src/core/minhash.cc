@@ -4,8 +4,36 @@
 
 namespace dedup {
 
+namespace {
+// The bin that attempt `attempt` of empty bin i probes.
+uint32_t ProbeBin(uint64_t seed, uint32_t i, uint64_t attempt, uint32_t k) {
+  const uint64_t h = Mix64(seed ^ (static_cast<uint64_t>(i) << 32) ^ attempt);
+  return static_cast<uint32_t>(((h >> 32) * static_cast<uint64_t>(k)) >> 32);
+}
+}  // namespace
+
 MinHasher::MinHasher(MinHashScheme scheme, int num_perm, uint64_t seed)
     : scheme_(scheme), num_perm_(num_perm), seed_(Mix64(seed ^ 0x6d696e68617368ULL)) {
+  if (scheme_ == MinHashScheme::kOnePermutation) {
+    // Each bin's probe sequence, with repeats removed: the first non-empty bin
+    // along it is the first non-empty bin in this order.
+    const uint32_t k = static_cast<uint32_t>(num_perm_);
+    probe_order_.resize(static_cast<size_t>(k) * k);
+    probe_rank_.resize(static_cast<size_t>(k) * k);
+    std::vector<bool> seen(k);
+    for (uint32_t i = 0; i < k; ++i) {
+      std::fill(seen.begin(), seen.end(), false);
+      uint32_t found = 0;
+      for (uint64_t attempt = 1; found < k; ++attempt) {
+        const uint32_t j = ProbeBin(seed_, i, attempt, k);
+        if (seen[j]) continue;
+        seen[j] = true;
+        probe_order_[i * k + found] = static_cast<uint16_t>(j);
+        probe_rank_[i * k + j] = static_cast<uint16_t>(found);
+        ++found;
+      }
+    }
+  }
   if (scheme_ == MinHashScheme::kClassic) {
     mul_.resize(num_perm_);
     add_.resize(num_perm_);
@@ -39,36 +67,42 @@ void MinHasher::AddClassic(uint64_t shingle_hash, std::span<uint32_t> sig) const
 // Optimal densification (Shrivastava, ICML 2017): an empty bin i copies the
 // value of the first non-empty bin along a probe sequence that depends only on
 // (i, attempt, seed), so two documents fill the same empty bin from the same
-// source bin and agreement stays an unbiased Jaccard estimate.
+// source bin and agreement stays an unbiased Jaccard estimate. Walking the
+// sequence costs K/m probes for m non-empty bins (K^2 for a one-shingle
+// document), so with few non-empty bins we instead take the non-empty bin of
+// lowest rank in the precomputed order: the same bin, in O(m).
 void MinHasher::Finalize(std::span<uint32_t> sig) const {
   if (scheme_ != MinHashScheme::kOnePermutation) return;
-  const int k = num_perm_;
-  bool any = false;
-  bool all = true;
-  for (int i = 0; i < k; ++i) {
-    any |= sig[i] != kEmptyBin;
-    all &= sig[i] != kEmptyBin;
+  const uint32_t k = static_cast<uint32_t>(num_perm_);
+  uint16_t filled_stack[1024];
+  uint32_t filled = 0;
+  for (uint32_t i = 0; i < k; ++i) {
+    if (sig[i] != kEmptyBin) filled_stack[filled++] = static_cast<uint16_t>(i);
   }
-  if (!any || all) return;
+  if (filled == 0 || filled == k) return;
   // Copy the raw bins so filled bins never serve as sources.
   uint32_t raw_stack[1024];
-  std::vector<uint32_t> raw_heap;
-  uint32_t* raw = raw_stack;
-  if (k > 1024) {
-    raw_heap.resize(k);
-    raw = raw_heap.data();
-  }
-  std::copy(sig.begin(), sig.end(), raw);
-  for (int i = 0; i < k; ++i) {
-    if (raw[i] != kEmptyBin) continue;
-    for (uint64_t attempt = 1;; ++attempt) {
-      const uint64_t h = Mix64(seed_ ^ (static_cast<uint64_t>(i) << 32) ^ attempt);
-      const uint32_t j = static_cast<uint32_t>(((h >> 32) * static_cast<uint64_t>(k)) >> 32);
-      if (raw[j] != kEmptyBin) {
-        sig[i] = raw[j];
-        break;
+  std::copy(sig.begin(), sig.end(), raw_stack);
+  const bool few_filled = static_cast<uint64_t>(filled) * filled < k;
+  for (uint32_t i = 0; i < k; ++i) {
+    if (raw_stack[i] != kEmptyBin) continue;
+    uint32_t source = 0;
+    if (few_filled) {
+      const uint16_t* rank = probe_rank_.data() + static_cast<size_t>(i) * k;
+      uint32_t best = UINT32_MAX;
+      for (uint32_t f = 0; f < filled; ++f) {
+        if (rank[filled_stack[f]] < best) {
+          best = rank[filled_stack[f]];
+          source = filled_stack[f];
+        }
       }
+    } else {
+      const uint16_t* order = probe_order_.data() + static_cast<size_t>(i) * k;
+      uint32_t r = 0;
+      while (raw_stack[order[r]] == kEmptyBin) ++r;
+      source = order[r];
     }
+    sig[i] = raw_stack[source];
   }
 }
 

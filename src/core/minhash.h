@@ -61,6 +61,10 @@ class MinHasher {
   uint64_t seed_;
   std::vector<uint64_t> mul_;  // classic: odd multipliers, one per function
   std::vector<uint64_t> add_;
+  // OPH densification: probe_order_[i * K + r] is the r-th distinct bin of
+  // bin i's probe sequence, probe_rank_[i * K + j] the rank of bin j in it.
+  std::vector<uint16_t> probe_order_;
+  std::vector<uint16_t> probe_rank_;
 };
 
 // Elementwise minimum: dst = min(dst, src). Both raw (not finalised).

@@ -61,7 +61,8 @@ uint32_t CountLinesWithTokens(const TokenStream& ts) {
   return n;
 }
 
-// A raw signature of a candidate line, shared by every document carrying it.
+// A raw signature of a candidate line's exact text, shared by every document
+// carrying that text.
 struct LineSketch {
   std::vector<uint32_t> sig;
   uint64_t size = 0;
@@ -250,11 +251,16 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           chunk_occurrences[chunk].push_back(
               {key, tkey.key, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens, tkey.kind,
                is_title});
-          auto [it, inserted] = thread_sketches[t].try_emplace(key);
+          // The sketch is of the exact text (digits kept), so that lines
+          // differing only in numbers never make documents identical.
+          const uint64_t sketch_key = HashBytes(ts.hashes.data() + line.first_token,
+                                                line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
+          chunk_occurrences[chunk].back().sketch_key = sketch_key;
+          auto [it, inserted] = thread_sketches[t].try_emplace(sketch_key);
           if (inserted) {
             it->second.sig.resize(k);
             hasher.Reset(it->second.sig);
-            it->second.size = SketchTokens(LineTokens(ts, line), line.num_tokens,
+            it->second.size = SketchTokens(ts.hashes.data() + line.first_token, line.num_tokens,
                                            width, hasher, it->second.sig, s.distinct);
           }
         }
@@ -323,7 +329,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
         uint64_t size = noncand_sizes[d];
         s.doc_keys.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-          const uint64_t key = occurrences[o].key;
+          const uint64_t key = occurrences[o].sketch_key;
           if (excluded(o) || !s.doc_keys.insert(key).second) continue;
           const LineSketch& sk = sketches.at(key);
           MergeSignature(sk.sig, sig);

@@ -70,3 +70,29 @@ TEST(LshIndexTest, QueryFindsEveryInsertedItemWithAnEqualBand) {
 
 }  // namespace
 }  // namespace dedup
+
+namespace dedup {
+namespace {
+
+// Issue #6: one band value shared by every item must not make each query walk
+// the whole corpus.
+TEST(LshIndexTest, AFullBucketStopsGrowingAndQueriesStayBounded) {
+  const LshParams p{4, 2};
+  LshIndex index(p, 0, /*max_bucket_items=*/100);
+  for (uint32_t i = 0; i < 10000; ++i) {
+    std::vector<uint32_t> sig = {7, 7, i, i + 1, i + 2, i + 3, i + 4, i + 5};  // band 0 shared by all
+    index.Insert(i, sig);
+  }
+  std::vector<uint32_t> probe = {7, 7, 5000, 5001, 0, 0, 0, 0};  // band 0 + band 1 of item 5000
+  size_t reported = 0;
+  bool found_5000 = false;
+  index.Query(probe, [&](uint32_t item) {
+    ++reported;
+    found_5000 |= item == 5000;
+  });
+  EXPECT_LE(reported, 101u);
+  EXPECT_TRUE(found_5000) << "an item in a full bucket is still found through its other bands";
+}
+
+}  // namespace
+}  // namespace dedup

@@ -222,3 +222,34 @@ TEST(PipelineOptionsTest, ValidateRejectsOutOfRangeValues) {
 
 }  // namespace
 }  // namespace dedup
+
+namespace dedup {
+namespace {
+
+class RepeatedSource : public DocumentSource {
+ public:
+  RepeatedSource(std::string text, size_t n) : text_(std::move(text)), n_(n) {}
+  size_t size() const override { return n_; }
+  std::string_view Text(size_t, std::string*) const override { return text_; }
+  uint32_t SourceId(size_t) const override { return 1; }
+
+ private:
+  std::string text_;
+  size_t n_;
+};
+
+// Issue #6: a million identical documents: one kept, every other one a
+// duplicate of it (only the kept one enters the LSH index, so this is linear).
+TEST(PipelineScaleTest, MillionIdenticalDocumentsKeepOne) {
+  const RepeatedSource src("The same short story, printed again and again by every outlet.", 1000000);
+  PipelineOptions o;
+  o.num_perm = 16;  // 1M signatures at 64 bytes each
+  o.threads = 2;
+  const PipelineResult r = RunPipeline(src, o);
+  EXPECT_EQ(r.stats.dropped, 999999u);
+  EXPECT_TRUE(r.docs[0].keep);
+  EXPECT_EQ(r.docs[999999].dup_of, 0u);
+}
+
+}  // namespace
+}  // namespace dedup

@@ -1,0 +1,178 @@
+// Issue #6's bad-input matrix, each case through the real binary with its
+// documented answer (message naming file and line, exit status, output).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const fs::path& p, const std::string& data) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << data;
+}
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("dedup_bad_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Result Sh(const std::string& command) {
+    const std::string cmd = "cd '" + dir_.string() + "' && (" + command + ") > stdout 2> stderr";
+    const int status = std::system(cmd.c_str());
+    Result r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = ReadFile(dir_ / "stdout");
+    r.err = ReadFile(dir_ / "stderr");
+    return r;
+  }
+  Result Run(const std::string& args, const std::string& stdin_data = "") {
+    WriteFile(dir_ / "stdin", stdin_data);
+    return Sh("'" + std::string(DEDUP_BINARY) + "' " + args + " < stdin");
+  }
+  fs::path dir_;
+};
+
+TEST_F(BadInputTest, WhitespaceOnlyInputPassesThroughUnchanged) {
+  const Result r = Run("", "  \n\n\t\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "  \n\n\t\n");
+}
+
+TEST_F(BadInputTest, NulByteInJsonlNamesLineAndColumn) {
+  const Result r = Run("", std::string("{\"text\": \"fine\"}\n{\"text\": \"bad\0byte\"}\n", 38));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("-:2: column "), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(BadInputTest, InvalidUtf8InJsonlNamesLine) {
+  const Result r = Run("", "{\"text\": \"ok\"}\n{\"text\": \"caf\xe9\"}\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("-:2: column "), std::string::npos) << r.err;
+}
+
+TEST_F(BadInputTest, MissingOrNonStringTextField) {
+  Result r = Run("", "{\"id\": 1, \"body\": \"x\"}\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("-:1: "), std::string::npos);
+  EXPECT_NE(r.err.find("missing field 'text'"), std::string::npos) << r.err;
+  r = Run("", "{\"id\": 1, \"text\": 42}\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("field 'text' is not a string"), std::string::npos) << r.err;
+  r = Run("--text-field body", "{\"id\": 1, \"body\": \"x\"}\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(BadInputTest, SkipModeLeavesBadLinesOutCountsThemAndExitsOne) {
+  const Result r = Run("--on-error=skip --stats", "{\"text\": \"one\"}\n{\"text\": \n{\"text\": \"three\"}\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "{\"text\": \"one\"}\n{\"text\": \"three\"}\n");
+  EXPECT_NE(r.err.find("-:2: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 bad records skipped"), std::string::npos) << r.err;
+}
+
+TEST_F(BadInputTest, ConcatenatedGzipMembersAreAllRead) {
+  WriteFile(dir_ / "a.jsonl", "{\"id\": \"a\", \"text\": \"first member\"}\n");
+  WriteFile(dir_ / "b.jsonl", "{\"id\": \"b\", \"text\": \"second member\"}\n");
+  ASSERT_EQ(Sh("gzip -c a.jsonl > in.jsonl.gz && gzip -c b.jsonl >> in.jsonl.gz").exit_code, 0);
+  const Result r = Run("in.jsonl.gz");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, ReadFile(dir_ / "a.jsonl") + ReadFile(dir_ / "b.jsonl"));
+}
+
+TEST_F(BadInputTest, TruncatedZstdNamesTheFileAndWritesNothing) {
+  std::string big;
+  for (int i = 0; i < 20000; ++i) big += "{\"text\": \"line " + std::to_string(i * 7919 % 10007) + "\"}\n";
+  WriteFile(dir_ / "big.jsonl", big);
+  ASSERT_EQ(Sh("zstd -q -c big.jsonl | head -c 3000 > t.jsonl.zst").exit_code, 0);
+  const Result r = Run("t.jsonl.zst -o out.jsonl");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("t.jsonl.zst"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
+}
+
+TEST_F(BadInputTest, OneGibLineIsRefusedWithItsLine) {
+  // Generated here, not committed: {"text": "aaaa...(1 GiB)"}
+  ASSERT_EQ(Sh("{ printf '{\"text\": \"ok\"}\\n{\"text\": \"'; head -c 1073741824 /dev/zero | tr '\\0' a; "
+               "printf '\"}\\n'; } > huge.jsonl").exit_code, 0);
+  const Result r = Run("huge.jsonl -o out.jsonl");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("huge.jsonl:2: line of 1073741836 bytes exceeds --max-doc-bytes"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
+  fs::remove(dir_ / "huge.jsonl");
+}
+
+TEST_F(BadInputTest, DuplicateIdsAreKeptAndReported) {
+  const Result r = Run("--report r.jsonl", "{\"id\": \"x\", \"text\": \"alpha beta gamma delta epsilon zeta\"}\n"
+                                           "{\"id\": \"x\", \"text\": \"one two three four five six seven\"}\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string report = ReadFile(dir_ / "r.jsonl");
+  EXPECT_EQ(std::count(report.begin(), report.end(), '\n'), 2);
+}
+
+TEST_F(BadInputTest, OutputDirectoryInsideInputDirectoryIsAUsageError) {
+  WriteFile(dir_ / "in/a.txt", "some text here\n");
+  Result r = Run("-o in/clean in");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("inside input directory"), std::string::npos) << r.err;
+  r = Run("-o in in");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(dir_ / "in/clean"));
+}
+
+TEST_F(BadInputTest, ClosedPipeStopsQuietlyWithExitZero) {
+  std::string in;
+  for (int i = 0; i < 200000; ++i) in += "{\"id\": " + std::to_string(i) + ", \"text\": \"doc " + std::to_string(i) + " words here\"}\n";
+  WriteFile(dir_ / "in.jsonl", in);
+  const Result r = Sh("bash -c \"'" + std::string(DEDUP_BINARY) +
+                      "' in.jsonl | head -c 10 > /dev/null; echo status=\\${PIPESTATUS[0]} >&2\"");
+  EXPECT_NE(r.err.find("status=0\n"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("dedup:"), std::string::npos) << r.err;
+}
+
+// SIGTERM midway leaves the old output file or none, and no temporaries.
+TEST_F(BadInputTest, KilledRunLeavesOldOutputAndNoTemporaries) {
+  std::string in;
+  for (int i = 0; i < 300000; ++i) {
+    in += "{\"id\": " + std::to_string(i) + ", \"text\": \"story " + std::to_string(i) +
+          " about the harbour council and the river market in town number " + std::to_string(i * 31) + "\"}\n";
+  }
+  WriteFile(dir_ / "in.jsonl", in);
+  for (int delay_ms : {50, 300, 700}) {
+    WriteFile(dir_ / "out/in.jsonl", "old output\n");
+    const Result r = Sh("'" + std::string(DEDUP_BINARY) + "' in.jsonl -o out/ & pid=$!; sleep " +
+                        std::to_string(delay_ms / 1000.0) + "; kill -TERM $pid; wait $pid; true");
+    const std::string out = ReadFile(dir_ / "out/in.jsonl");
+    EXPECT_TRUE(out == "old output\n" || out == in) << "partial output after " << delay_ms << " ms";
+    for (const auto& e : fs::directory_iterator(dir_ / "out")) {
+      EXPECT_EQ(e.path().filename(), "in.jsonl") << "left behind: " << e.path();
+    }
+  }
+}
+
+}  // namespace
