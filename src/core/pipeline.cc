@@ -348,7 +348,11 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
     build_signatures([](uint32_t) { return false; });
-    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, lsh, options.match);
+    // Stories only feed the block counts: banding at the Jaccard threshold
+    // (a third of the bands of the containment-aware banding) is enough.
+    const LshParams story_lsh =
+        options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
+    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, story_lsh, options.match);
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
     verdicts = DecideBoilerplate(occurrences, stories.representative, source, options.blocks);
