@@ -38,6 +38,7 @@ ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_pe
     index.Query(std::span(sig, num_perm), [&](uint32_t rep) {
       if (visited[rep] == i) return;
       visited[rep] = static_cast<uint32_t>(i);
+      ++out.verified_pairs;
       const double s = MatchSimilarity(sig, sigs.data() + static_cast<size_t>(rep) * num_perm,
                                        num_perm, sizes[i], sizes[rep], options);
       if (s > best || (s == best && rep < best_rep)) {

@@ -31,6 +31,7 @@ double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint6
 struct ClusterAssignment {
   std::vector<uint32_t> representative;  // representative[i] == i: i leads a cluster
   std::vector<float> similarity;         // to the representative; 1 for leaders
+  uint64_t verified_pairs = 0;           // candidate pairs compared (cost indicator)
 };
 
 // sigs: n * num_perm finalised values, row i for document i. sizes[i]: number

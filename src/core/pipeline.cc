@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
 #include "core/hash.h"
+#include "core/key_counter.h"
 #include "core/parallel.h"
 #include "core/tokenize.h"
 
@@ -158,11 +159,18 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
 
   // Pass 1: in how many documents of its source does each line occur?
   auto start = Clock::now();
-  absl::flat_hash_set<uint64_t> candidates;
+  // Keys seen in at least min_stories documents are candidates. Counting
+  // is approximate (never under), in memory fixed by the input size rather
+  // than by the number of distinct lines; exact story counts come later.
+  constexpr uint64_t kBytesPerLineGuess = 40;
+  const uint64_t size_hint = docs.SizeHintBytes() > 0 ? docs.SizeHintBytes() : n * uint64_t{4096};
+  KeyCounter line_counts(options.boilerplate ? 2 * size_hint / kBytesPerLineGuess : 0);
+  const uint32_t min_count = static_cast<uint32_t>(options.blocks.min_stories);
+  auto is_candidate = [&](uint64_t key) { return line_counts.Estimate(key) >= min_count; };
+  bool any_candidates = false;
   absl::flat_hash_set<uint64_t> link_targets;  // global hashes of titles that other pages list
   if (options.boilerplate && n > 0) {
     set_phase(1);
-    std::vector<absl::flat_hash_map<uint64_t, uint32_t>> counts(threads);
     std::vector<std::vector<uint64_t>> titles(threads), listed(threads);
     ParallelForChunks(n, kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
       Scratch& s = scratch[t];
@@ -178,10 +186,10 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           if (line.num_tokens == 0) continue;
           const uint64_t hash = LineHash(s.tokens, line);
           const uint64_t key = BlockKey(source[d], hash);
-          if (s.doc_keys.insert(key).second) ++counts[t][key];
+          if (s.doc_keys.insert(key).second) line_counts.Add(key);
           const LineZone zone = ZoneOf(rank, with_tokens);
           const TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
-          if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) ++counts[t][tkey.key];
+          if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) line_counts.Add(tkey.key);
           if (zone == LineZone::kHead) titles[t].push_back(hash);
           else if (IsLinkCandidate(zone, s.tokens, line)) listed[t].push_back(hash);
           ++rank;
@@ -189,13 +197,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
       }
       tick(end - begin, bytes);
     });
-    for (int t = 1; t < threads; ++t) {
-      for (const auto& [key, c] : counts[t]) counts[0][key] += c;
-      counts[t] = {};
-    }
-    for (const auto& [key, c] : counts[0]) {
-      if (static_cast<int>(c) >= options.blocks.min_stories) candidates.insert(key);
-    }
+    any_candidates = true;
     absl::flat_hash_set<uint64_t> all_titles;
     for (const auto& v : titles) all_titles.insert(v.begin(), v.end());
     for (const auto& v : listed) {
@@ -205,7 +207,6 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     }
   }
   result.stats.seconds_pass1 = SecondsSince(start);
-  result.stats.candidate_lines = candidates.size();
 
   // Pass 2: signatures outside candidate lines; one sketch per candidate line.
   start = Clock::now();
@@ -226,7 +227,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
       const TokenStream& ts = s.tokens;
       const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
       bool any_candidate = false;
-      if (!candidates.empty() || !link_targets.empty()) {
+      if (any_candidates) {
         const uint32_t with_tokens = CountLinesWithTokens(ts);
         uint32_t rank = 0;
         for (uint32_t li = 0; li < ts.lines.size(); ++li) {
@@ -237,11 +238,11 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           const LineZone zone = ZoneOf(rank++, with_tokens);
           const bool is_title = zone == LineZone::kHead;
           TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
-          if (tkey.key != 0 && !candidates.contains(tkey.key)) tkey = TemplateKey{};
+          if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
           if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, s.tokens, line)) && link_targets.contains(hash)) {
             tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
           }
-          if (tkey.key == 0 && !candidates.contains(key)) continue;
+          if (tkey.key == 0 && !is_candidate(key)) continue;
           if (!any_candidate) {
             s.candidate_prefix.assign(num_tokens + 1, 0);
             any_candidate = true;
@@ -313,6 +314,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     for (auto& [key, sk] : thread_sketches[t]) sketches.try_emplace(key, std::move(sk));
   }
   thread_sketches.clear();
+  result.stats.candidate_lines = sketches.size();
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
   result.stats.seconds_pass2 = SecondsSince(start);
 
@@ -353,6 +355,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
     const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, story_lsh, options.match);
+    result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
     verdicts = DecideBoilerplate(occurrences, stories.representative, source, options.blocks);
@@ -388,6 +391,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   if (options.dedup) {
     build_signatures(is_boilerplate);
     clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match);
+    result.stats.verified_pairs += clusters.verified_pairs;
   } else {
     clusters.representative.resize(n);
     for (size_t d = 0; d < n; ++d) clusters.representative[d] = static_cast<uint32_t>(d);

@@ -38,6 +38,8 @@ class DocumentSource {
   virtual std::string_view Text(size_t doc, std::string* scratch) const = 0;
   // Source (site) of the document: equal ids share boilerplate statistics.
   virtual uint32_t SourceId(size_t doc) const = 0;
+  // Roughly the total text size, to size fixed tables (0: unknown).
+  virtual uint64_t SizeHintBytes() const { return 0; }
 };
 
 enum class KeepPolicy { kFirst, kLongest };
@@ -94,7 +96,8 @@ struct PipelineStats {
   uint64_t boilerplate_bytes = 0;  // removed from kept documents
   uint64_t duplicate_bytes = 0;    // bytes of dropped documents
   uint64_t boilerplate_blocks = 0;
-  uint64_t candidate_lines = 0;
+  uint64_t candidate_lines = 0;  // distinct candidate line texts sketched
+  uint64_t verified_pairs = 0;  // LSH candidate pairs verified, both clusterings
   LshParams lsh;
   double seconds_pass1 = 0, seconds_pass2 = 0, seconds_cluster = 0, seconds_blocks = 0;
 };

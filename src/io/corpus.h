@@ -79,6 +79,11 @@ class Corpus : public DocumentSource {
   size_t size() const override { return docs_.size(); }
   std::string_view Text(size_t doc, std::string* scratch) const override;
   uint32_t SourceId(size_t doc) const override { return doc_source_[doc]; }
+  uint64_t SizeHintBytes() const override {
+    uint64_t total = 0;
+    for (const CorpusInput& input : inputs_) total += input.buffer.size();
+    return total;
+  }
 
   std::string_view Id(size_t doc) const {
     return std::string_view(ids_).substr(id_begin_[doc], id_begin_[doc + 1] - id_begin_[doc]);

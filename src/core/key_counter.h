@@ -1,0 +1,49 @@
+// File: core/key_counter.h
+// Approximate, thread-safe counting of 64-bit keys in fixed memory: a
+// count-min sketch of two rows of 8-bit saturating counters. Estimates never
+// undercount (collisions only add), which is what a candidate filter needs:
+// a key seen at least N times always passes, a few extra keys may too.
+#ifndef DEDUP_CORE_KEY_COUNTER_H_
+#define DEDUP_CORE_KEY_COUNTER_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+
+namespace dedup {
+
+class KeyCounter {
+ public:
+  // Sized for about expected_keys distinct keys at a load of 1/4 per row
+  // (2 bytes per counter pair, so ~8 bytes per expected key).
+  explicit KeyCounter(uint64_t expected_keys);
+
+  void Add(uint64_t key) {
+    Bump(counters_[Slot(key)]);
+    Bump(counters_[Slot2(key)]);
+  }
+  uint32_t Estimate(uint64_t key) const {
+    const uint32_t a = counters_[Slot(key)].load(std::memory_order_relaxed);
+    const uint32_t b = counters_[Slot2(key)].load(std::memory_order_relaxed);
+    return a < b ? a : b;
+  }
+  uint64_t memory_bytes() const { return size_; }
+
+ private:
+  static void Bump(std::atomic<uint8_t>& c) {
+    uint8_t v = c.load(std::memory_order_relaxed);
+    while (v != 255 && !c.compare_exchange_weak(v, v + 1, std::memory_order_relaxed)) {
+    }
+  }
+  uint64_t Slot(uint64_t key) const { return key & mask_; }
+  uint64_t Slot2(uint64_t key) const { return ((key >> 32) | (key << 32)) * 0x9e3779b97f4a7c15ULL >> shift_; }
+
+  uint64_t size_;
+  uint64_t mask_;
+  int shift_;
+  std::unique_ptr<std::atomic<uint8_t>[]> counters_;
+};
+
+}  // namespace dedup
+
+#endif  // DEDUP_CORE_KEY_COUNTER_H_
