@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
+#include "core/distinct_counter.h"
 #include "core/hash.h"
 #include "core/key_counter.h"
 #include "core/parallel.h"
@@ -75,7 +76,7 @@ struct Scratch {
   Tokenizer tokenizer;
   TokenStream tokens;
   std::vector<uint32_t> candidate_prefix;  // candidate-line tokens before each token index
-  absl::flat_hash_set<uint64_t> distinct;
+  DistinctCounter distinct;
   absl::flat_hash_set<uint64_t> doc_keys;
 };
 
@@ -83,20 +84,20 @@ struct Scratch {
 // with the shingle window; fewer tokens than the window make one shingle.
 uint64_t SketchTokens(const uint64_t* tokens, uint32_t count, uint32_t width,
                       const MinHasher& hasher, std::span<uint32_t> sig,
-                      absl::flat_hash_set<uint64_t>& distinct) {
-  distinct.clear();
+                      DistinctCounter& distinct) {
   if (count == 0) return 0;
   if (count < width) {
     const uint64_t h = HashShingle(tokens, count);
     hasher.Add(h, sig);
     return 1;
   }
+  distinct.Reset(count);
   for (uint32_t j = 0; j + width <= count; ++j) {
     const uint64_t h = HashShingle(tokens + j, width);
     hasher.Add(h, sig);
-    distinct.insert(h);
+    distinct.Add(h);
   }
-  return distinct.size();
+  return distinct.Estimate();
 }
 
 }  // namespace
@@ -275,24 +276,24 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
       }
       std::span<uint32_t> sig(noncand_sigs.data() + d * k, k);
       hasher.Reset(sig);
-      s.distinct.clear();
+      s.distinct.Reset(num_tokens);
       auto touches_candidate = [&](uint32_t first, uint32_t last) {
         return any_candidate && s.candidate_prefix[last + 1] != s.candidate_prefix[first];
       };
       if (num_tokens > 0 && num_tokens < width) {
         if (!touches_candidate(0, num_tokens - 1)) {
           hasher.Add(HashShingle(ts.hashes.data(), num_tokens), sig);
-          s.distinct.insert(0);
+          s.distinct.Add(0);
         }
       } else {
         for (uint32_t j = 0; j + width <= num_tokens; ++j) {
           if (touches_candidate(j, j + width - 1)) continue;
           const uint64_t h = HashShingle(ts.hashes.data() + j, width);
           hasher.Add(h, sig);
-          s.distinct.insert(h);
+          s.distinct.Add(h);
         }
       }
-      noncand_sizes[d] = s.distinct.size();
+      noncand_sizes[d] = s.distinct.Estimate();
     }
     tick(end - begin, bytes);
   });
