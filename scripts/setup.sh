@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dedup needs, only when some are missing.
 set -euo pipefail
-packages=(build-essential cmake pkg-config python3 zstd libxxhash-dev libabsl-dev libcli11-dev
-          libbenchmark-dev libgtest-dev libzstd-dev zlib1g-dev)
+# clang-14 and libclang-rt-14-dev bring libFuzzer and the sanitizer runtimes
+# for the fuzz smoke stage of scripts/test.sh.
+packages=(build-essential cmake pkg-config python3 zstd gzip libxxhash-dev libabsl-dev libcli11-dev
+          libbenchmark-dev libgtest-dev libzstd-dev zlib1g-dev clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
