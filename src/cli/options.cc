@@ -33,7 +33,7 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
   app.get_formatter()->column_width(34);
 
   app.add_option("inputs", args.inputs, "Input files or directories ('-' or none: stdin)")->group("Input");
-  app.add_option("--format", args.format, "Input format; auto: JSONL when the first non-blank byte is '{'")
+  app.add_option("--format", args.format, "Input format; auto: WET when the input starts with 'WARC/', JSONL when the first non-blank byte is '{', else text")
       ->check(CLI::IsMember({"auto", "jsonl", "text", "wet"}))->capture_default_str()->group("Input");
   app.add_option("--text-field", args.text_field, "JSONL field holding the text")->capture_default_str()->group("Input");
   app.add_option("--id-field", args.id_field, "JSONL field holding the id (absent: the line number)")
@@ -132,7 +132,7 @@ absl::StatusOr<CorpusOptions> MakeCorpusOptions(const CliArgs& args) {
   CorpusOptions c;
   if (args.format == "jsonl") c.format = InputFormat::kJsonl;
   else if (args.format == "text") c.format = InputFormat::kText;
-  else if (args.format == "wet") return absl::UnimplementedError("--format wet is not supported yet");
+  else if (args.format == "wet") c.format = InputFormat::kWet;
   c.doc_sep = args.doc_sep;
   c.fields.text = args.text_field;
   c.fields.id = args.id_field;

@@ -138,7 +138,7 @@ int RunVerify(int argc, char** argv) {
   app.add_option("inputs", args.inputs, "Input files or directories of the run");
   app.add_option("--report", report, "The run's --report file")->required();
   app.add_option("-o,--output", args.output, "The run's output file or directory (stdout captured to a file)")->required();
-  app.add_option("--format", args.format)->check(CLI::IsMember({"auto", "jsonl", "text"}));
+  app.add_option("--format", args.format)->check(CLI::IsMember({"auto", "jsonl", "text", "wet"}));
   app.add_option("--text-field", args.text_field);
   app.add_option("--id-field", args.id_field);
   app.add_option("--source-field", args.source_field);

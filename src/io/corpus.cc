@@ -8,6 +8,7 @@
 #include "core/status.h"
 #include "core/string_view_compat.h"
 #include "core/utf8.h"
+#include "io/warc.h"
 
 namespace dedup {
 namespace {
@@ -58,6 +59,10 @@ absl::Status Corpus::RecordError(CorpusInput& input, uint64_t line, std::string_
 absl::Status Corpus::AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
                             std::string_view source) {
   doc.input = input_index;
+  if (input.format != InputFormat::kWet) {
+    doc.header_begin = doc.begin;
+    doc.trailer_end = doc.end;
+  }
   if (docs_.size() >= UINT32_MAX - 1) return absl::ResourceExhaustedError("more than 4 billion documents");
   docs_.push_back(doc);
   doc_source_.push_back(InternSource(source));
@@ -85,12 +90,18 @@ absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_pa
   input.format = options_.format;
   if (input.format == InputFormat::kAuto) {
     const size_t first = bytes.find_first_not_of(" \t\r\n");
-    input.format = first != std::string_view::npos && bytes[first] == '{' ? InputFormat::kJsonl : InputFormat::kText;
+    if (bytes.substr(0, 5) == "WARC/") input.format = InputFormat::kWet;
+    else if (first != std::string_view::npos && bytes[first] == '{') input.format = InputFormat::kJsonl;
+    else input.format = InputFormat::kText;
   }
   input.first_doc = static_cast<uint32_t>(docs_.size());
   const uint32_t input_index = static_cast<uint32_t>(inputs_.size());
-  absl::Status status = input.format == InputFormat::kJsonl ? FrameJsonl(input, input_index, source_hint)
-                                                            : FrameText(input, input_index, source_hint);
+  absl::Status status;
+  switch (input.format) {
+    case InputFormat::kJsonl: status = FrameJsonl(input, input_index, source_hint); break;
+    case InputFormat::kWet: status = FrameWet(input, input_index); break;
+    default: status = FrameText(input, input_index, source_hint); break;
+  }
   if (!status.ok()) {
     // Roll back the documents of this input.
     docs_.resize(input.first_doc);
@@ -252,6 +263,41 @@ absl::Status Corpus::FrameText(CorpusInput& input, uint32_t input_index, const s
       break;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status Corpus::FrameWet(CorpusInput& input, uint32_t input_index) {
+  const std::string_view bytes = input.buffer.bytes();
+  CorpusDoc* last = nullptr;
+  const absl::Status status = ParseWarc(bytes, [&](const WarcRecord& record) -> absl::Status {
+    if (record.type != "conversion") {
+      // warcinfo and other records are not documents; they stay in place.
+      if (last == nullptr) input.prefix_end = record.record_end;
+      else last->sep_end = record.record_end;
+      return absl::OkStatus();
+    }
+    const std::string_view text = bytes.substr(record.payload_begin, record.payload_end - record.payload_begin);
+    if (text.size() > options_.max_doc_bytes) {
+      return RecordError(input, record.line,
+                         absl::StrFormat("record of %d bytes exceeds --max-doc-bytes=%d", text.size(), options_.max_doc_bytes));
+    }
+    if (!IsValidUtf8(text.data(), text.size())) {
+      return RecordError(input, record.line, "invalid UTF-8 in the record's payload");
+    }
+    CorpusDoc doc;
+    doc.header_begin = record.record_begin;
+    doc.begin = record.payload_begin;
+    doc.end = record.payload_end;
+    doc.trailer_end = record.record_end;
+    doc.sep_end = record.record_end;
+    doc.line = record.line;
+    const std::string id = record.target_uri.empty() ? absl::StrCat(input.path, ":", record.line)
+                                                     : std::string(record.target_uri);
+    DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, id, UriHostLowercase(record.target_uri)));
+    last = &docs_.back();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return absl::Status(status.code(), absl::StrCat(input.path, ": ", status.message()));
   return absl::OkStatus();
 }
 

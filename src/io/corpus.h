@@ -20,7 +20,9 @@
 
 namespace dedup {
 
-enum class InputFormat { kAuto, kJsonl, kText };
+// kWet: WARC/WET records (detected by a leading "WARC/"); each conversion
+// record is a document, its WARC-Target-URI the id and its host the source.
+enum class InputFormat { kAuto, kJsonl, kText, kWet };
 
 // How a text input is cut into documents.
 enum class TextFraming {
@@ -57,10 +59,14 @@ struct CorpusInput {
 
 // A document: [begin, end) of its input's bytes (the JSONL line, or the text
 // itself), then the separator bytes [end, sep_end) written after it when kept.
+// A WET record also has its header [header_begin, begin) and its record
+// terminator [end, trailer_end); for other formats those ranges are empty.
 struct CorpusDoc {
   uint32_t input = 0;
+  uint64_t header_begin = 0;
   uint64_t begin = 0;
   uint64_t end = 0;
+  uint64_t trailer_end = 0;
   uint64_t sep_end = 0;
   uint64_t line = 0;  // 1-based line where the document starts
 };
@@ -97,6 +103,7 @@ class Corpus : public DocumentSource {
  private:
   absl::Status FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
   absl::Status FrameText(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
+  absl::Status FrameWet(CorpusInput& input, uint32_t input_index);
   absl::Status AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
                       std::string_view source);
   absl::Status RecordError(CorpusInput& input, uint64_t line, std::string_view message);

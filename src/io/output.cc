@@ -9,6 +9,7 @@
 #include "core/cleaner.h"
 #include "core/status.h"
 #include "io/jsonl.h"
+#include "io/warc.h"
 
 namespace dedup {
 
@@ -41,7 +42,7 @@ absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const P
     if (!dec.keep) continue;
     const CorpusDoc& doc = corpus.doc(d);
     if (dec.removed_count == 0) {
-      DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(doc.begin, doc.sep_end - doc.begin)));
+      DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(doc.header_begin, doc.sep_end - doc.header_begin)));
       continue;
     }
     const std::span<const RemovedRange> removed(result.removed.data() + dec.removed_begin, dec.removed_count);
@@ -55,6 +56,16 @@ absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const P
       AppendJsonString(clean_text, &line);
       line.append(raw.substr(record.text_value_end));
       DEDUP_RETURN_IF_ERROR(sink.Append(line));
+    } else if (input.format == InputFormat::kWet) {
+      // A new record with the original header, Content-Length rewritten and
+      // the block digest left out (it no longer matches).
+      std::string clean_text;
+      AppendCleanedText(bytes.substr(doc.begin, doc.end - doc.begin), removed, &clean_text);
+      AppendWetRecord(bytes.substr(doc.header_begin, doc.begin - doc.header_begin), clean_text, &cleaned,
+                      WetDigest::kDrop);
+      DEDUP_RETURN_IF_ERROR(sink.Append(cleaned));
+      DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(doc.trailer_end, doc.sep_end - doc.trailer_end)));
+      continue;
     } else {
       AppendCleanedText(bytes.substr(doc.begin, doc.end - doc.begin), removed, &cleaned);
       DEDUP_RETURN_IF_ERROR(sink.Append(cleaned));

@@ -258,6 +258,34 @@ TEST_F(CliTest, VerifyCatchesATamperedOutputOrReport) {
   EXPECT_EQ(Run("verify in.txt -o out.txt --report r.jsonl").exit_code, 1);
 }
 
+// Issue #7: WET in, WET out; the site (host) boilerplate goes, records of
+// dropped documents go, warcinfo stays, and verify accounts for every byte.
+TEST_F(CliTest, WetInputIsCleanedIntoWetOutput) {
+  const std::string fixture = std::string(DEDUP_SOURCE_DIR) + "/tests/data/gen_seed1.warc.wet";
+  const Result r = Run("'" + fixture + "' -o out.warc.wet --report r.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = ReadFile(dir_ / "out.warc.wet");
+  EXPECT_EQ(out.rfind("WARC/1.0\r\nWARC-Type: warcinfo", 0), 0u) << out.substr(0, 80);
+  const std::string report = ReadFile(dir_ / "r.jsonl");
+  EXPECT_NE(report.find("\"id\": \"https://"), std::string::npos);
+  EXPECT_NE(report.find("\"reason\": \"boilerplate\""), std::string::npos);
+  const Result v = Run("verify '" + fixture + "' -o out.warc.wet --report r.jsonl");
+  EXPECT_EQ(v.exit_code, 0) << v.err;
+  // The output is valid WET again: a second pass with nothing to do keeps it byte for byte.
+  const Result again = Run("out.warc.wet --no-dedup --no-boilerplate -o again.warc.wet");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(ReadFile(dir_ / "again.warc.wet"), out);
+}
+
+TEST_F(CliTest, RealCommonCrawlWetRecordPassesThroughUnchanged) {
+  const std::string sample = std::string(DEDUP_SOURCE_DIR) + "/../shared/corpora/cc_wet_sample/whirlwind.warc.wet";
+  if (!fs::exists(sample)) GTEST_SKIP() << "no " << sample;
+  const Result r = Run("'" + sample + "' --report r.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, ReadFile(sample));
+  EXPECT_NE(ReadFile(dir_ / "r.jsonl").find("\"id\": \"https://an.wikipedia.org/wiki/Escopete\""), std::string::npos);
+}
+
 TEST_F(CliTest, EmptyInputGivesEmptyOutput) {
   const Result r = Run("", "");
   EXPECT_EQ(r.exit_code, 0) << r.err;
