@@ -1,5 +1,6 @@
 #include "core/key_counter.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace dedup {
@@ -10,6 +11,23 @@ KeyCounter::KeyCounter(uint64_t expected_keys) {
   mask_ = size_ - 1;
   shift_ = 64 - std::countr_zero(size_);
   counters_ = std::make_unique<std::atomic<uint8_t>[]>(size_);  // value-initialised to 0
+}
+
+void KeyCounter::MergeFrom(const KeyCounter& other) {
+  for (uint64_t i = 0; i < size_; ++i) {
+    const uint32_t sum = counters_[i].load(std::memory_order_relaxed) + other.counters_[i].load(std::memory_order_relaxed);
+    counters_[i].store(static_cast<uint8_t>(sum > 255 ? 255 : sum), std::memory_order_relaxed);
+  }
+}
+
+std::vector<uint8_t> KeyCounter::Export() const {
+  std::vector<uint8_t> out(size_);
+  for (uint64_t i = 0; i < size_; ++i) out[i] = counters_[i].load(std::memory_order_relaxed);
+  return out;
+}
+
+void KeyCounter::Import(const std::vector<uint8_t>& counters) {
+  for (uint64_t i = 0; i < size_ && i < counters.size(); ++i) counters_[i].store(counters[i], std::memory_order_relaxed);
 }
 
 }  // namespace dedup

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace dedup {
 
@@ -28,6 +29,13 @@ class KeyCounter {
     return a < b ? a : b;
   }
   uint64_t memory_bytes() const { return size_; }
+
+  // Adds other's counts (same expected_keys), saturating: the result equals
+  // counting both streams into one counter.
+  void MergeFrom(const KeyCounter& other);
+  // The raw counters, for exchanging between processes.
+  std::vector<uint8_t> Export() const;
+  void Import(const std::vector<uint8_t>& counters);  // same size as Export()
 
  private:
   static void Bump(std::atomic<uint8_t>& c) {

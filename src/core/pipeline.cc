@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <span>
 
 #include "absl/container/flat_hash_set.h"
@@ -63,13 +64,6 @@ uint32_t CountLinesWithTokens(const TokenStream& ts) {
   return n;
 }
 
-// A raw signature of a candidate line's exact text, shared by every document
-// carrying that text.
-struct LineSketch {
-  std::vector<uint32_t> sig;
-  uint64_t size = 0;
-};
-
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
@@ -82,9 +76,8 @@ struct Scratch {
 
 // Raw signature and distinct-shingle count of tokens[first, first+count)
 // with the shingle window; fewer tokens than the window make one shingle.
-uint64_t SketchTokens(const uint64_t* tokens, uint32_t count, uint32_t width,
-                      const MinHasher& hasher, std::span<uint32_t> sig,
-                      DistinctCounter& distinct) {
+uint64_t SketchTokens(const uint64_t* tokens, uint32_t count, uint32_t width, const MinHasher& hasher,
+                      std::span<uint32_t> sig, DistinctCounter& distinct) {
   if (count == 0) return 0;
   if (count < width) {
     const uint64_t h = HashShingle(tokens, count);
@@ -131,9 +124,88 @@ LshParams PipelineOptions::EffectiveLsh() const {
   return ChooseLshParams(target, num_perm);
 }
 
-PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& options,
-                           PipelineProgress* progress) {
-  using Clock = std::chrono::steady_clock;
+void LineStatistics::Merge(LineStatistics&& other) {
+  counts.MergeFrom(other.counts);
+  head_lines.insert(head_lines.end(), other.head_lines.begin(), other.head_lines.end());
+  listed_lines.insert(listed_lines.end(), other.listed_lines.begin(), other.listed_lines.end());
+}
+
+uint64_t LineCounterKeys(uint64_t size_hint_bytes) {
+  constexpr uint64_t kBytesPerLineGuess = 40;  // two keys (exact, template) per line
+  return 2 * size_hint_bytes / kBytesPerLineGuess;
+}
+
+void CountLines(const DocumentSource& docs, const PipelineOptions& options, LineStatistics* stats,
+                PipelineProgress* progress) {
+  const size_t n = docs.size();
+  const int threads = options.threads;
+  std::vector<Scratch> scratch(threads);
+  std::vector<std::vector<uint64_t>> titles(threads), listed(threads);
+  KeyCounter& line_counts = stats->counts;
+  if (progress != nullptr) progress->phase = 1;
+  ParallelForChunks(n, kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
+    Scratch& s = scratch[t];
+    size_t bytes = 0;
+    for (size_t d = begin; d < end; ++d) {
+      const std::string_view text = docs.Text(d, &s.text);
+      bytes += text.size();
+      s.tokenizer.Tokenize(text, &s.tokens);
+      s.doc_keys.clear();
+      const uint32_t with_tokens = CountLinesWithTokens(s.tokens);
+      uint32_t rank = 0;
+      for (const LineSpan& line : s.tokens.lines) {
+        if (line.num_tokens == 0) continue;
+        const uint64_t hash = LineHash(s.tokens, line);
+        const uint64_t key = BlockKey(docs.SourceId(d), hash);
+        if (s.doc_keys.insert(key).second) line_counts.Add(key);
+        const LineZone zone = ZoneOf(rank, with_tokens);
+        const TemplateKey tkey =
+            MakeTemplateKey(docs.SourceId(d), zone, text.substr(line.begin, line.end - line.begin));
+        if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) line_counts.Add(tkey.key);
+        if (zone == LineZone::kHead)
+          titles[t].push_back(hash);
+        else if (IsLinkCandidate(zone, s.tokens, line))
+          listed[t].push_back(hash);
+        ++rank;
+      }
+    }
+    if (progress != nullptr) {
+      progress->docs_done += end - begin;
+      progress->bytes_done += bytes;
+    }
+  });
+  for (int t = 0; t < threads; ++t) {
+    stats->head_lines.insert(stats->head_lines.end(), titles[t].begin(), titles[t].end());
+    stats->listed_lines.insert(stats->listed_lines.end(), listed[t].begin(), listed[t].end());
+  }
+}
+
+absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats) {
+  const absl::flat_hash_set<uint64_t> heads(stats.head_lines.begin(), stats.head_lines.end());
+  absl::flat_hash_set<uint64_t> targets;
+  for (const uint64_t h : stats.listed_lines) {
+    if (heads.contains(h)) targets.insert(h);
+  }
+  return targets;
+}
+
+void Fingerprints::Append(Fingerprints&& other) {
+  const uint32_t offset = static_cast<uint32_t>(size());
+  noncand_sigs.insert(noncand_sigs.end(), other.noncand_sigs.begin(), other.noncand_sigs.end());
+  noncand_sizes.insert(noncand_sizes.end(), other.noncand_sizes.begin(), other.noncand_sizes.end());
+  doc_bytes.insert(doc_bytes.end(), other.doc_bytes.begin(), other.doc_bytes.end());
+  source.insert(source.end(), other.source.begin(), other.source.end());
+  for (BlockOccurrence occ : other.occurrences) {
+    occ.doc += offset;
+    occurrences.push_back(occ);
+  }
+  for (auto& [key, sketch] : other.sketches) sketches.try_emplace(key, std::move(sketch));
+  other = Fingerprints{};
+}
+
+Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
+                                 const LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
+                                 PipelineProgress* progress) {
   const size_t n = docs.size();
   const int k = options.num_perm;
   const uint32_t width = static_cast<uint32_t>(options.shingle_width);
@@ -141,80 +213,24 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   const size_t num_chunks = (n + kChunkDocs - 1) / kChunkDocs;
   const int threads = options.threads;
   std::vector<Scratch> scratch(threads);
-  PipelineResult result;
-  result.stats.documents = n;
-  auto set_phase = [&](int phase) {
-    if (progress == nullptr) return;
-    progress->phase = phase;
+  const bool any_candidates = lines != nullptr;
+  const uint32_t min_count = static_cast<uint32_t>(options.blocks.min_stories);
+  auto is_candidate = [&](uint64_t key) { return lines->counts.Estimate(key) >= min_count; };
+  if (progress != nullptr) {
+    progress->phase = 2;
     progress->docs_done = 0;
     progress->bytes_done = 0;
-  };
-  auto tick = [&](size_t docs_done, size_t bytes) {
-    if (progress == nullptr) return;
-    progress->docs_done += docs_done;
-    progress->bytes_done += bytes;
-  };
-
-  std::vector<uint32_t> source(n);
-  for (size_t d = 0; d < n; ++d) source[d] = docs.SourceId(d);
-
-  // Pass 1: in how many documents of its source does each line occur?
-  auto start = Clock::now();
-  // Keys seen in at least min_stories documents are candidates. Counting
-  // is approximate (never under), in memory fixed by the input size rather
-  // than by the number of distinct lines; exact story counts come later.
-  constexpr uint64_t kBytesPerLineGuess = 40;
-  const uint64_t size_hint = docs.SizeHintBytes() > 0 ? docs.SizeHintBytes() : n * uint64_t{4096};
-  KeyCounter line_counts(options.boilerplate ? 2 * size_hint / kBytesPerLineGuess : 0);
-  const uint32_t min_count = static_cast<uint32_t>(options.blocks.min_stories);
-  auto is_candidate = [&](uint64_t key) { return line_counts.Estimate(key) >= min_count; };
-  bool any_candidates = false;
-  absl::flat_hash_set<uint64_t> link_targets;  // global hashes of titles that other pages list
-  if (options.boilerplate && n > 0) {
-    set_phase(1);
-    std::vector<std::vector<uint64_t>> titles(threads), listed(threads);
-    ParallelForChunks(n, kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
-      Scratch& s = scratch[t];
-      size_t bytes = 0;
-      for (size_t d = begin; d < end; ++d) {
-        const std::string_view text = docs.Text(d, &s.text);
-        bytes += text.size();
-        s.tokenizer.Tokenize(text, &s.tokens);
-        s.doc_keys.clear();
-        const uint32_t with_tokens = CountLinesWithTokens(s.tokens);
-        uint32_t rank = 0;
-        for (const LineSpan& line : s.tokens.lines) {
-          if (line.num_tokens == 0) continue;
-          const uint64_t hash = LineHash(s.tokens, line);
-          const uint64_t key = BlockKey(source[d], hash);
-          if (s.doc_keys.insert(key).second) line_counts.Add(key);
-          const LineZone zone = ZoneOf(rank, with_tokens);
-          const TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
-          if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) line_counts.Add(tkey.key);
-          if (zone == LineZone::kHead) titles[t].push_back(hash);
-          else if (IsLinkCandidate(zone, s.tokens, line)) listed[t].push_back(hash);
-          ++rank;
-        }
-      }
-      tick(end - begin, bytes);
-    });
-    any_candidates = true;
-    absl::flat_hash_set<uint64_t> all_titles;
-    for (const auto& v : titles) all_titles.insert(v.begin(), v.end());
-    for (const auto& v : listed) {
-      for (const uint64_t h : v) {
-        if (all_titles.contains(h)) link_targets.insert(h);
-      }
-    }
   }
-  result.stats.seconds_pass1 = SecondsSince(start);
-
-  // Pass 2: signatures outside candidate lines; one sketch per candidate line.
-  start = Clock::now();
-  set_phase(2);
-  std::vector<uint32_t> noncand_sigs(n * k);
-  std::vector<uint64_t> noncand_sizes(n);
-  std::vector<uint64_t> doc_bytes(n);
+  Fingerprints fp;
+  fp.noncand_sigs.resize(n * k);
+  fp.noncand_sizes.resize(n);
+  fp.doc_bytes.resize(n);
+  fp.source.resize(n);
+  for (size_t d = 0; d < n; ++d) fp.source[d] = docs.SourceId(d);
+  const std::vector<uint32_t>& source = fp.source;
+  std::vector<uint32_t>& noncand_sigs = fp.noncand_sigs;
+  std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
+  std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
   std::vector<std::vector<BlockOccurrence>> chunk_occurrences(num_chunks);
   std::vector<absl::flat_hash_map<uint64_t, LineSketch>> thread_sketches(threads);
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
@@ -250,20 +266,19 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
           }
           // Mark the line's tokens; the prefix sum is taken below.
           std::fill_n(s.candidate_prefix.begin() + line.first_token + 1, line.num_tokens, 1u);
-          chunk_occurrences[chunk].push_back(
-              {key, tkey.key, static_cast<uint32_t>(d), line.begin, line.end, line.next, line.num_tokens, tkey.kind,
-               is_title});
+          chunk_occurrences[chunk].push_back({key, tkey.key, static_cast<uint32_t>(d), line.begin, line.end, line.next,
+                                              line.num_tokens, tkey.kind, is_title});
           // The sketch is of the exact text (digits kept), so that lines
           // differing only in numbers never make documents identical.
-          const uint64_t sketch_key = HashBytes(ts.hashes.data() + line.first_token,
-                                                line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
+          const uint64_t sketch_key =
+              HashBytes(ts.hashes.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
           chunk_occurrences[chunk].back().sketch_key = sketch_key;
           auto [it, inserted] = thread_sketches[t].try_emplace(sketch_key);
           if (inserted) {
             it->second.sig.resize(k);
             hasher.Reset(it->second.sig);
-            it->second.size = SketchTokens(ts.hashes.data() + line.first_token, line.num_tokens,
-                                           width, hasher, it->second.sig, s.distinct);
+            it->second.size = SketchTokens(ts.hashes.data() + line.first_token, line.num_tokens, width, hasher,
+                                           it->second.sig, s.distinct);
           }
         }
       }
@@ -295,29 +310,71 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
       }
       noncand_sizes[d] = s.distinct.Estimate();
     }
-    tick(end - begin, bytes);
-  });
-  std::vector<BlockOccurrence> occurrences;
-  std::vector<uint32_t> occ_begin(n + 1, 0);
-  {
-    size_t total = 0;
-    for (const auto& v : chunk_occurrences) total += v.size();
-    occurrences.reserve(total);
-    for (auto& v : chunk_occurrences) {
-      occurrences.insert(occurrences.end(), v.begin(), v.end());
-      v = {};
+    if (progress != nullptr) {
+      progress->docs_done += end - begin;
+      progress->bytes_done += bytes;
     }
-    for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
-    for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
+  });
+  size_t total = 0;
+  for (const auto& v : chunk_occurrences) total += v.size();
+  fp.occurrences.reserve(total);
+  for (auto& v : chunk_occurrences) {
+    fp.occurrences.insert(fp.occurrences.end(), v.begin(), v.end());
+    v = {};
   }
-  absl::flat_hash_map<uint64_t, LineSketch> sketches = std::move(thread_sketches[0]);
+  fp.sketches = std::move(thread_sketches[0]);
   for (int t = 1; t < threads; ++t) {
-    for (auto& [key, sk] : thread_sketches[t]) sketches.try_emplace(key, std::move(sk));
+    for (auto& [key, sk] : thread_sketches[t]) fp.sketches.try_emplace(key, std::move(sk));
   }
-  thread_sketches.clear();
+  return fp;
+}
+
+PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& options, PipelineProgress* progress) {
+  using Clock = std::chrono::steady_clock;
+  auto start = Clock::now();
+  std::unique_ptr<LineStatistics> lines;
+  absl::flat_hash_set<uint64_t> link_targets;
+  if (options.boilerplate && docs.size() > 0) {
+    const uint64_t size_hint = docs.SizeHintBytes() > 0 ? docs.SizeHintBytes() : docs.size() * uint64_t{4096};
+    lines = std::make_unique<LineStatistics>(LineCounterKeys(size_hint));
+    CountLines(docs, options, lines.get(), progress);
+    link_targets = FindLinkTargets(*lines);
+    lines->head_lines = {};
+    lines->listed_lines = {};
+  }
+  const double seconds_pass1 = SecondsSince(start);
+  start = Clock::now();
+  Fingerprints fp = ComputeFingerprints(docs, options, lines.get(), link_targets, progress);
+  lines.reset();
+  const double seconds_pass2 = SecondsSince(start);
+  PipelineResult result = DecideDocuments(std::move(fp), options, progress);
+  result.stats.seconds_pass1 = seconds_pass1;
+  result.stats.seconds_pass2 = seconds_pass2;
+  return result;
+}
+
+PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, PipelineProgress* progress) {
+  using Clock = std::chrono::steady_clock;
+  const size_t n = fp.size();
+  const int k = options.num_perm;
+  const MinHasher hasher(options.scheme, k, options.seed);
+  const int threads = options.threads;
+  std::vector<Scratch> scratch(threads);
+  PipelineResult result;
+  result.stats.documents = n;
+  if (progress != nullptr) progress->phase = 3;
+  const std::vector<uint32_t>& source = fp.source;
+  const std::vector<uint32_t>& noncand_sigs = fp.noncand_sigs;
+  const std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
+  const std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
+  const std::vector<BlockOccurrence>& occurrences = fp.occurrences;
+  const absl::flat_hash_map<uint64_t, LineSketch>& sketches = fp.sketches;
+  std::vector<uint32_t> occ_begin(n + 1, 0);
+  for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
+  for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
   result.stats.candidate_lines = sketches.size();
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
-  result.stats.seconds_pass2 = SecondsSince(start);
+  auto start = Clock::now();
 
   // Full signature of each document: its own part plus the sketches of the
   // candidate lines it carries, except those `excluded` says to leave out.
@@ -344,8 +401,6 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     });
   };
 
-  start = Clock::now();
-  set_phase(3);
   const LshParams lsh = options.EffectiveLsh();
   result.stats.lsh = lsh;
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;

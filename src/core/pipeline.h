@@ -20,9 +20,12 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "core/boilerplate.h"
 #include "core/cluster.h"
+#include "core/key_counter.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
 
@@ -120,6 +123,61 @@ struct PipelineProgress {
 // result does not depend on options.threads.
 PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& options,
                            PipelineProgress* progress = nullptr);
+
+// The phases of RunPipeline, for drivers that spread the documents over
+// several processes (src/dist): pass 1 on each share, statistics merged;
+// pass 2 on each share, fingerprints appended in document order; then one
+// DecideDocuments over all of them. The result equals RunPipeline's.
+
+// Pass 1 output: approximate counts of line keys, and the hashes of head and
+// tail lines that links are found from. Mergeable.
+struct LineStatistics {
+  explicit LineStatistics(uint64_t expected_keys) : counts(expected_keys) {}
+  void Merge(LineStatistics&& other);  // other must have the same expected_keys
+  KeyCounter counts;
+  std::vector<uint64_t> head_lines;
+  std::vector<uint64_t> listed_lines;
+};
+
+// The expected_keys for LineStatistics from the total input size; every
+// process of one run must use the same value.
+uint64_t LineCounterKeys(uint64_t size_hint_bytes);
+
+// Pass 1 over all of docs, adding to *stats.
+void CountLines(const DocumentSource& docs, const PipelineOptions& options, LineStatistics* stats,
+                PipelineProgress* progress = nullptr);
+
+// Global hashes of head lines that also appear as listed tail lines.
+absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats);
+
+// A raw signature of a candidate line's exact text, shared by every document
+// carrying that text.
+struct LineSketch {
+  std::vector<uint32_t> sig;
+  uint64_t size = 0;
+};
+
+// Pass 2 output for a run of documents (indexes from 0).
+struct Fingerprints {
+  std::vector<uint32_t> noncand_sigs;  // num_perm raw values per document
+  std::vector<uint64_t> noncand_sizes;
+  std::vector<uint64_t> doc_bytes;
+  std::vector<uint32_t> source;
+  std::vector<BlockOccurrence> occurrences;  // candidate lines, sorted by document
+  absl::flat_hash_map<uint64_t, LineSketch> sketches;
+  size_t size() const { return doc_bytes.size(); }
+  // Appends other's documents after this one's (their indexes shifted).
+  void Append(Fingerprints&& other);
+};
+
+// Pass 2. lines == nullptr: boilerplate off (no candidate lines).
+Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
+                                 const LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
+                                 PipelineProgress* progress = nullptr);
+
+// Clustering, block verdicts and decisions over all documents.
+PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options,
+                               PipelineProgress* progress = nullptr);
 
 }  // namespace dedup
 
