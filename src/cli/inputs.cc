@@ -20,27 +20,36 @@ bool IsDirectory(const std::string& path) {
   return path != "-" && stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-absl::Status LoadInputs(const CliArgs& args, Corpus& corpus, bool* any_error) {
+absl::StatusOr<std::vector<InputFile>> ListInputFiles(const CliArgs& args) {
   std::vector<std::string> inputs = args.inputs;
   if (inputs.empty()) inputs.push_back("-");
+  std::vector<InputFile> files;
   for (const std::string& path : inputs) {
-    std::vector<std::pair<std::string, std::string>> files;  // (path, rel_path)
     if (IsDirectory(path)) {
       DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> rels, ListFilesRecursive(path));
-      for (const std::string& rel : rels) files.emplace_back((fs::path(path) / rel).string(), rel);
+      for (const std::string& rel : rels) files.push_back({(fs::path(path) / rel).string(), rel, ""});
     } else {
-      files.emplace_back(path, path == "-" ? "stdin" : fs::path(path).filename().string());
-    }
-    for (const auto& [file, rel] : files) {
-      const std::string source_hint = fs::path(rel).parent_path().string();
-      const absl::Status status = corpus.AddInput(file, rel, source_hint);
-      if (status.ok()) continue;
-      if (!corpus.options().skip_bad_records) return status;
-      PrintError(absl::StrCat(status.message(), " (file skipped)"));
-      *any_error = true;
+      files.push_back({path, path == "-" ? "stdin" : fs::path(path).filename().string(), ""});
     }
   }
+  for (InputFile& f : files) f.source_hint = fs::path(f.rel_path).parent_path().string();
+  return files;
+}
+
+absl::Status LoadInputFiles(const std::vector<InputFile>& files, Corpus& corpus, bool* any_error) {
+  for (const InputFile& f : files) {
+    const absl::Status status = corpus.AddInput(f.path, f.rel_path, f.source_hint);
+    if (status.ok()) continue;
+    if (!corpus.options().skip_bad_records) return status;
+    PrintError(absl::StrCat(status.message(), " (file skipped)"));
+    *any_error = true;
+  }
   return absl::OkStatus();
+}
+
+absl::Status LoadInputs(const CliArgs& args, Corpus& corpus, bool* any_error) {
+  DEDUP_ASSIGN_OR_RETURN(const std::vector<InputFile> files, ListInputFiles(args));
+  return LoadInputFiles(files, corpus, any_error);
 }
 
 bool OutputIsDirectory(const CliArgs& args) {

@@ -5,14 +5,28 @@
 #define DEDUP_CLI_INPUTS_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "cli/options.h"
 #include "io/corpus.h"
 
 namespace dedup {
 
 bool IsDirectory(const std::string& path);
+
+struct InputFile {
+  std::string path;         // to open
+  std::string rel_path;     // under -o DIR
+  std::string source_hint;  // source of documents without a source field
+};
+
+// The files the command line names, directories walked (sorted), in order.
+absl::StatusOr<std::vector<InputFile>> ListInputFiles(const CliArgs& args);
+
+// Reads the files into the corpus (see LoadInputs for errors).
+absl::Status LoadInputFiles(const std::vector<InputFile>& files, Corpus& corpus, bool* any_error);
 
 // Reads every input into the corpus. Directories are walked; their files
 // keep their relative path under -o and take their directory as source.

@@ -64,7 +64,7 @@ absl::Status WriteReport(const std::string& path, const Corpus& corpus, const Pi
   std::string line;
   for (size_t d = 0; d < corpus.size(); ++d) {
     line.clear();
-    AppendReportLine(corpus, result, d, &line);
+    AppendReportLine(result, d, [&](size_t i) { return corpus.Id(i); }, &line);
     DEDUP_RETURN_IF_ERROR(writer.Append(line));
   }
   return writer.Commit();

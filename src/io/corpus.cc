@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/hash.h"
 #include "core/status.h"
 #include "core/string_view_compat.h"
 #include "core/utf8.h"
@@ -42,9 +43,12 @@ uint64_t Corpus::bad_records() const {
   return total;
 }
 
+// A source's id is a hash of its name, not its order of appearance, so that
+// processes reading different shares of a corpus agree on it (src/dist).
 uint32_t Corpus::InternSource(std::string_view source) {
   if (source.empty()) return 0;
-  auto [it, inserted] = source_ids_.try_emplace(std::string(source), static_cast<uint32_t>(source_ids_.size() + 1));
+  auto [it, inserted] = source_ids_.try_emplace(std::string(source), 0);
+  if (inserted) it->second = std::max<uint32_t>(1, static_cast<uint32_t>(HashString(source) >> 32));
   return it->second;
 }
 

@@ -75,15 +75,16 @@ absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const P
   return absl::OkStatus();
 }
 
-void AppendReportLine(const Corpus& corpus, const PipelineResult& result, size_t d, std::string* out) {
+void AppendReportLine(const PipelineResult& result, size_t d, const std::function<std::string_view(size_t)>& id_of,
+                      std::string* out) {
   const DocumentDecision& dec = result.docs[d];
   out->append("{\"id\": ");
-  AppendJsonString(corpus.Id(d), out);
+  AppendJsonString(id_of(d), out);
   if (dec.keep) {
     out->append(", \"action\": \"keep\", \"dup_of\": null, \"similarity\": null");
   } else {
     out->append(", \"action\": \"drop\", \"dup_of\": ");
-    AppendJsonString(corpus.Id(dec.dup_of), out);
+    AppendJsonString(id_of(dec.dup_of), out);
     absl::StrAppendFormat(out, ", \"similarity\": %.4f", dec.similarity);
   }
   out->append(", \"removed\": [");

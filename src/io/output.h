@@ -6,6 +6,7 @@
 #define DEDUP_IO_OUTPUT_H_
 
 #include <cstdio>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -51,8 +52,10 @@ class StreamSink : public ByteSink {
 absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
                                ByteSink& sink);
 
-// Appends one report line (with '\n') for document d.
-void AppendReportLine(const Corpus& corpus, const PipelineResult& result, size_t d, std::string* out);
+// Appends one report line (with '\n') for document d; id_of(i) gives the id
+// of document i (d itself, and the kept document it duplicates).
+void AppendReportLine(const PipelineResult& result, size_t d, const std::function<std::string_view(size_t)>& id_of,
+                      std::string* out);
 
 }  // namespace dedup
 
