@@ -20,14 +20,9 @@
 #include "io/output.h"
 
 namespace dedup {
-namespace {
 
 namespace fs = std::filesystem;
 
-absl::Status WriteOneFile(const std::string& path, std::string_view data) { return WriteFileAtomic(path, data); }
-
-// Writes each input's cleaned documents: to stdout, to one file, or mirrored
-// under a directory with the input's compression.
 absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {
   if (args.output.empty() || args.output == "-") {
     StreamSink sink(stdout);
@@ -52,25 +47,24 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
       DEDUP_ASSIGN_OR_RETURN(bytes, Compress(input.compression, bytes));
     }
     const std::string path = to_dir ? (fs::path(args.output) / input.rel_path).string() : args.output;
-    DEDUP_RETURN_IF_ERROR(WriteOneFile(path, bytes));
+    DEDUP_RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
     if (!to_dir) break;
   }
   return absl::OkStatus();
 }
 
-absl::Status WriteReport(const std::string& path, const Corpus& corpus, const PipelineResult& result) {
+absl::Status WriteReport(const std::string& path, const PipelineResult& result,
+                         const std::function<std::string_view(size_t)>& id_of) {
   AtomicFileWriter writer;
   DEDUP_RETURN_IF_ERROR(writer.Open(path));
   std::string line;
-  for (size_t d = 0; d < corpus.size(); ++d) {
+  for (size_t d = 0; d < result.docs.size(); ++d) {
     line.clear();
-    AppendReportLine(result, d, [&](size_t i) { return corpus.Id(i); }, &line);
+    AppendReportLine(result, d, id_of, &line);
     DEDUP_RETURN_IF_ERROR(writer.Append(line));
   }
   return writer.Commit();
 }
-
-}  // namespace
 
 int Run(const CliArgs& args) {
   using Clock = std::chrono::steady_clock;
@@ -124,7 +118,9 @@ int Run(const CliArgs& args) {
 
   const auto write_start = Clock::now();
   absl::Status status = WriteOutputs(args, corpus, result);
-  if (status.ok() && !args.report.empty()) status = WriteReport(args.report, corpus, result);
+  if (status.ok() && !args.report.empty()) {
+    status = WriteReport(args.report, result, [&](size_t i) { return corpus.Id(i); });
+  }
   times.write_seconds = std::chrono::duration<double>(Clock::now() - write_start).count();
   times.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (absl::IsCancelled(status)) return any_error ? kExitRuntimeError : kExitOk;  // closed pipe: stop quietly

@@ -3,12 +3,29 @@
 #ifndef DEDUP_CLI_RUN_H_
 #define DEDUP_CLI_RUN_H_
 
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
 #include "cli/options.h"
+#include "core/pipeline.h"
+#include "io/corpus.h"
 
 namespace dedup {
 
 // Runs dedup with parsed arguments and returns the process exit status.
 int Run(const CliArgs& args);
+
+// Writes each input's cleaned documents: to stdout, to one file, or mirrored
+// under a directory with the input's compression. result.docs is indexed
+// like the corpus.
+absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result);
+
+// Writes the --report file: one line per document of result; id_of(i) names
+// document i.
+absl::Status WriteReport(const std::string& path, const PipelineResult& result,
+                         const std::function<std::string_view(size_t)>& id_of);
 
 }  // namespace dedup
 

@@ -1,0 +1,174 @@
+#include "dist/wire.h"
+
+#include <cstring>
+#include <type_traits>
+
+namespace dedup {
+namespace {
+
+class Writer {
+ public:
+  template <typename T>
+  void Put(const T& value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
+  }
+  template <typename T>
+  void PutVector(const std::vector<T>& v) {
+    Put<uint64_t>(v.size());
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void PutString(std::string_view s) {
+    Put<uint64_t>(s.size());
+    out_.append(s);
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  template <typename T>
+  bool Get(T* value) {
+    if (in_.size() - pos_ < sizeof(T)) return false;
+    std::memcpy(value, in_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return true;
+  }
+  template <typename T>
+  bool GetVector(std::vector<T>* v) {
+    uint64_t n = 0;
+    if (!Get(&n) || n > (in_.size() - pos_) / sizeof(T)) return false;
+    v->resize(n);
+    std::memcpy(v->data(), in_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return true;
+  }
+  bool GetString(std::string* s) {
+    uint64_t n = 0;
+    if (!Get(&n) || n > in_.size() - pos_) return false;
+    s->assign(in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool done() const { return pos_ == in_.size(); }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+absl::Status Truncated(std::string_view what) {
+  return absl::DataLossError(std::string("truncated or corrupt ") + std::string(what) + " message");
+}
+
+// Per-document decision on the wire.
+struct WireDecision {
+  uint32_t dup_of;
+  float similarity;
+  uint32_t removed_count;
+  uint8_t keep;
+};
+
+}  // namespace
+
+std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
+  Writer w;
+  w.PutVector(fp.noncand_sigs);
+  w.PutVector(fp.noncand_sizes);
+  w.PutVector(fp.doc_bytes);
+  w.PutVector(fp.source);
+  w.PutVector(fp.occurrences);
+  w.Put<uint64_t>(fp.sketches.size());
+  for (const auto& [key, sketch] : fp.sketches) {
+    w.Put(key);
+    w.Put(sketch.size);
+    w.PutVector(sketch.sig);
+  }
+  (void)num_perm;
+  return w.Take();
+}
+
+absl::StatusOr<Fingerprints> DecodeFingerprints(std::string_view bytes, int num_perm) {
+  Reader r(bytes);
+  Fingerprints fp;
+  uint64_t num_sketches = 0;
+  if (!r.GetVector(&fp.noncand_sigs) || !r.GetVector(&fp.noncand_sizes) || !r.GetVector(&fp.doc_bytes) ||
+      !r.GetVector(&fp.source) || !r.GetVector(&fp.occurrences) || !r.Get(&num_sketches)) {
+    return Truncated("fingerprints");
+  }
+  for (uint64_t i = 0; i < num_sketches; ++i) {
+    uint64_t key = 0;
+    LineSketch sketch;
+    if (!r.Get(&key) || !r.Get(&sketch.size) || !r.GetVector(&sketch.sig)) return Truncated("fingerprints");
+    if (static_cast<int>(sketch.sig.size()) != num_perm) return Truncated("fingerprints");
+    fp.sketches.emplace(key, std::move(sketch));
+  }
+  const size_t n = fp.doc_bytes.size();
+  if (!r.done() || fp.noncand_sigs.size() != n * num_perm || fp.noncand_sizes.size() != n || fp.source.size() != n) {
+    return Truncated("fingerprints");
+  }
+  return fp;
+}
+
+std::string EncodeDecisions(const PipelineResult& result, size_t begin, size_t end) {
+  Writer w;
+  w.Put<uint64_t>(end - begin);
+  for (size_t d = begin; d < end; ++d) {
+    const DocumentDecision& dec = result.docs[d];
+    w.Put(WireDecision{dec.dup_of, dec.similarity, dec.removed_count, static_cast<uint8_t>(dec.keep)});
+    for (uint32_t i = 0; i < dec.removed_count; ++i) w.Put(result.removed[dec.removed_begin + i]);
+  }
+  return w.Take();
+}
+
+absl::StatusOr<PipelineResult> DecodeDecisions(std::string_view bytes) {
+  Reader r(bytes);
+  PipelineResult result;
+  uint64_t n = 0;
+  if (!r.Get(&n)) return Truncated("decisions");
+  for (uint64_t d = 0; d < n; ++d) {
+    WireDecision wd{};
+    if (!r.Get(&wd)) return Truncated("decisions");
+    DocumentDecision dec;
+    dec.keep = wd.keep != 0;
+    dec.dup_of = wd.dup_of;
+    dec.similarity = wd.similarity;
+    dec.removed_begin = static_cast<uint32_t>(result.removed.size());
+    dec.removed_count = wd.removed_count;
+    for (uint32_t i = 0; i < wd.removed_count; ++i) {
+      RemovedRange range;
+      if (!r.Get(&range)) return Truncated("decisions");
+      result.removed.push_back(range);
+    }
+    result.docs.push_back(dec);
+  }
+  if (!r.done()) return Truncated("decisions");
+  return result;
+}
+
+std::string EncodeStrings(const std::vector<std::string_view>& strings) {
+  Writer w;
+  w.Put<uint64_t>(strings.size());
+  for (const std::string_view s : strings) w.PutString(s);
+  return w.Take();
+}
+
+absl::StatusOr<std::vector<std::string>> DecodeStrings(std::string_view bytes) {
+  Reader r(bytes);
+  uint64_t n = 0;
+  if (!r.Get(&n)) return Truncated("strings");
+  std::vector<std::string> out;
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string s;
+    if (!r.GetString(&s)) return Truncated("strings");
+    out.push_back(std::move(s));
+  }
+  if (!r.done()) return Truncated("strings");
+  return out;
+}
+
+}  // namespace dedup
