@@ -26,7 +26,7 @@ ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_pe
   ClusterAssignment out;
   out.representative.resize(n);
   out.similarity.assign(n, 1.0f);
-  LshIndex index(lsh, n / 2);
+  LshIndex index(lsh, n / 8);  // grows when more documents lead clusters
   // visited[rep] == i marks a representative already verified for document i.
   std::vector<uint32_t> visited(n, UINT32_MAX);
   for (size_t i = 0; i < n; ++i) {

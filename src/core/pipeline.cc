@@ -74,23 +74,21 @@ struct Scratch {
   absl::flat_hash_set<uint64_t> doc_keys;
 };
 
-// Raw signature and distinct-shingle count of tokens[first, first+count)
-// with the shingle window; fewer tokens than the window make one shingle.
-uint64_t SketchTokens(const uint64_t* tokens, uint32_t count, uint32_t width, const MinHasher& hasher,
-                      std::span<uint32_t> sig, DistinctCounter& distinct) {
-  if (count == 0) return 0;
+// The distinct shingle hashes of tokens[0, count) with the shingle window;
+// fewer tokens than the window make one shingle. A line is a few shingles,
+// so the list is smaller than a signature and is merged in at the end.
+std::vector<uint64_t> LineShingles(const uint64_t* tokens, uint32_t count, uint32_t width) {
+  std::vector<uint64_t> shingles;
+  if (count == 0) return shingles;
   if (count < width) {
-    const uint64_t h = HashShingle(tokens, count);
-    hasher.Add(h, sig);
-    return 1;
+    shingles.push_back(HashShingle(tokens, count));
+    return shingles;
   }
-  distinct.Reset(count);
-  for (uint32_t j = 0; j + width <= count; ++j) {
-    const uint64_t h = HashShingle(tokens + j, width);
-    hasher.Add(h, sig);
-    distinct.Add(h);
-  }
-  return distinct.Estimate();
+  for (uint32_t j = 0; j + width <= count; ++j) shingles.push_back(HashShingle(tokens + j, width));
+  std::sort(shingles.begin(), shingles.end());
+  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
+  shingles.shrink_to_fit();
+  return shingles;
 }
 
 }  // namespace
@@ -274,12 +272,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
               HashBytes(ts.hashes.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
           chunk_occurrences[chunk].back().sketch_key = sketch_key;
           auto [it, inserted] = thread_sketches[t].try_emplace(sketch_key);
-          if (inserted) {
-            it->second.sig.resize(k);
-            hasher.Reset(it->second.sig);
-            it->second.size = SketchTokens(ts.hashes.data() + line.first_token, line.num_tokens, width, hasher,
-                                           it->second.sig, s.distinct);
-          }
+          if (inserted) it->second.shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
         }
       }
       // Shingles inside a candidate line belong to its sketch. Shingles that
@@ -392,8 +385,8 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
           const uint64_t key = occurrences[o].sketch_key;
           if (excluded(o) || !s.doc_keys.insert(key).second) continue;
           const LineSketch& sk = sketches.at(key);
-          MergeSignature(sk.sig, sig);
-          size += sk.size;
+          for (const uint64_t h : sk.shingles) hasher.Add(h, sig);
+          size += sk.shingles.size();
         }
         hasher.Finalize(sig);
         sizes[d] = size;

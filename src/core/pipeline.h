@@ -150,11 +150,10 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
 // Global hashes of head lines that also appear as listed tail lines.
 absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats);
 
-// A raw signature of a candidate line's exact text, shared by every document
-// carrying that text.
+// The distinct shingle hashes of a candidate line's exact text, shared by
+// every document carrying that text.
 struct LineSketch {
-  std::vector<uint32_t> sig;
-  uint64_t size = 0;
+  std::vector<uint64_t> shingles;
 };
 
 // Pass 2 output for a run of documents (indexes from 0).

@@ -85,8 +85,7 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.Put<uint64_t>(fp.sketches.size());
   for (const auto& [key, sketch] : fp.sketches) {
     w.Put(key);
-    w.Put(sketch.size);
-    w.PutVector(sketch.sig);
+    w.PutVector(sketch.shingles);
   }
   (void)num_perm;
   return w.Take();
@@ -103,8 +102,7 @@ absl::StatusOr<Fingerprints> DecodeFingerprints(std::string_view bytes, int num_
   for (uint64_t i = 0; i < num_sketches; ++i) {
     uint64_t key = 0;
     LineSketch sketch;
-    if (!r.Get(&key) || !r.Get(&sketch.size) || !r.GetVector(&sketch.sig)) return Truncated("fingerprints");
-    if (static_cast<int>(sketch.sig.size()) != num_perm) return Truncated("fingerprints");
+    if (!r.Get(&key) || !r.GetVector(&sketch.shingles)) return Truncated("fingerprints");
     fp.sketches.emplace(key, std::move(sketch));
   }
   const size_t n = fp.doc_bytes.size();
