@@ -40,14 +40,21 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
     if (to_dir && input.framing == TextFraming::kWholeFile && input.format == InputFormat::kText && !any_kept &&
         input.num_docs > 0)
       continue;
-    StringSink sink;
-    DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
-    std::string bytes = std::move(sink.str());
-    if (input.compression != Compression::kNone) {
-      DEDUP_ASSIGN_OR_RETURN(bytes, Compress(input.compression, bytes));
-    }
     const std::string path = to_dir ? (fs::path(args.output) / input.rel_path).string() : args.output;
-    DEDUP_RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
+    if (input.compression != Compression::kNone) {
+      // Whole-buffer compression: the cleaned text is held once.
+      StringSink sink;
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+      DEDUP_ASSIGN_OR_RETURN(const std::string bytes, Compress(input.compression, sink.str()));
+      DEDUP_RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
+    } else {
+      // Streamed through a 1 MiB buffer into the temporary, then renamed.
+      AtomicFileWriter writer;
+      DEDUP_RETURN_IF_ERROR(writer.Open(path));
+      FileSink sink(&writer);
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+      DEDUP_RETURN_IF_ERROR(writer.Commit());
+    }
     if (!to_dir) break;
   }
   return absl::OkStatus();

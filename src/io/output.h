@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "core/pipeline.h"
 #include "io/corpus.h"
+#include "io/file_io.h"
 
 namespace dedup {
 
@@ -32,6 +33,16 @@ class StringSink : public ByteSink {
 
  private:
   std::string out_;
+};
+
+// Appends to an open AtomicFileWriter (which buffers).
+class FileSink : public ByteSink {
+ public:
+  explicit FileSink(AtomicFileWriter* writer) : writer_(writer) {}
+  absl::Status Append(std::string_view bytes) override { return writer_->Append(bytes); }
+
+ private:
+  AtomicFileWriter* writer_;
 };
 
 // Buffered writes to a stdio stream. A closed pipe (EPIPE) is reported as
