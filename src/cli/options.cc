@@ -88,6 +88,10 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
   app.add_flag("-q,--quiet", args.quiet, "Fewer messages on stderr (twice: errors only)")->group("Output");
   app.add_flag("--progress,!--no-progress", args.progress, "Progress line on stderr (default: when stderr is a terminal)")
       ->group("Output");
+  app.add_option("--memory-limit", args.memory_limit_mib,
+                 "Stop before the heavy phases, with a message, when the estimated peak memory exceeds this many MiB "
+                 "(0: no limit)")
+      ->capture_default_str()->group("Output");
   app.add_option("--threads", args.threads, "Worker threads (0: all cores); output is the same for any count")
       ->capture_default_str()->group("Output");
 

@@ -54,6 +54,7 @@ struct CliArgs {
   double template_share = 0.5;
   uint64_t max_doc_bytes = uint64_t{256} << 20;
   int top_blocks = 10;
+  uint64_t memory_limit_mib = 0;  // 0: none
 };
 
 // Parses argv. Returns the args, or an exit code when parsing ended the run

@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/diag.h"
 #include "cli/inputs.h"
 #include "core/pipeline.h"
@@ -22,6 +23,21 @@
 namespace dedup {
 
 namespace fs = std::filesystem;
+
+absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
+  if (args.memory_limit_mib == 0) return absl::OkStatus();
+  // Measured: peak RSS is the input plus ~4 KiB per document (signatures,
+  // candidate-line records, LSH index, decisions); see README "Memory".
+  constexpr uint64_t kBytesPerDocument = 4096;
+  const uint64_t input = corpus.SizeHintBytes();
+  const uint64_t estimate = input + kBytesPerDocument * corpus.size();
+  const uint64_t limit = args.memory_limit_mib << 20;
+  if (estimate <= limit) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrFormat(
+      "estimated peak memory %d MiB (input %d MiB + ~4 KiB x %d documents) exceeds --memory-limit=%d MiB; "
+      "split the input, or spread it over machines with dedup_mpi",
+      estimate >> 20, input >> 20, corpus.size(), args.memory_limit_mib));
+}
 
 absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {
   if (args.output.empty() || args.output == "-") {
@@ -109,6 +125,10 @@ int Run(const CliArgs& args) {
                                 "(use --doc-sep LINE, NUL or form feeds, or JSONL for document framing)"));
       break;
     }
+  }
+  if (const absl::Status s = CheckMemoryLimit(args, corpus); !s.ok()) {
+    PrintError(StdView(s.message()));
+    return kExitRuntimeError;
   }
   RunTimes times;
   times.read_seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -17,6 +17,10 @@ namespace dedup {
 // Runs dedup with parsed arguments and returns the process exit status.
 int Run(const CliArgs& args);
 
+// Refuses, before the heavy phases, a run whose estimated peak memory exceeds
+// --memory-limit.
+absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus);
+
 // Writes each input's cleaned documents: to stdout, to one file, or mirrored
 // under a directory with the input's compression. result.docs is indexed
 // like the corpus.

@@ -145,6 +145,18 @@ TEST_F(BadInputTest, OutputDirectoryInsideInputDirectoryIsAUsageError) {
   EXPECT_FALSE(fs::exists(dir_ / "in/clean"));
 }
 
+TEST_F(BadInputTest, MemoryLimitStopsEarlyWithAClearMessage) {
+  std::string in;
+  for (int i = 0; i < 2000; ++i) in += "{\"id\": " + std::to_string(i) + ", \"text\": \"document number " + std::to_string(i) + "\"}\n";
+  WriteFile(dir_ / "in.jsonl", in);
+  Result r = Run("in.jsonl -o out.jsonl --memory-limit 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("exceeds --memory-limit=1 MiB"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
+  r = Run("in.jsonl -o out.jsonl --memory-limit 1000");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(BadInputTest, ClosedPipeStopsQuietlyWithExitZero) {
   std::string in;
   for (int i = 0; i < 200000; ++i) in += "{\"id\": " + std::to_string(i) + ", \"text\": \"doc " + std::to_string(i) + " words here\"}\n";
