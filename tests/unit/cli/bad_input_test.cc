@@ -1,6 +1,8 @@
 // Issue #6's bad-input matrix, each case through the real binary with its
 // documented answer (message naming file and line, exit status, output).
 #include <gtest/gtest.h>
+
+#include "binary_fixture.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,50 +14,9 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace dedup_test;  // NOLINT: test helpers
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << data;
-}
-
-class BadInputTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("dedup_bad_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  Result Sh(const std::string& command) {
-    const std::string cmd = "cd '" + dir_.string() + "' && (" + command + ") > stdout 2> stderr";
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(dir_ / "stdout");
-    r.err = ReadFile(dir_ / "stderr");
-    return r;
-  }
-  Result Run(const std::string& args, const std::string& stdin_data = "") {
-    WriteFile(dir_ / "stdin", stdin_data);
-    return Sh("'" + std::string(DEDUP_BINARY) + "' " + args + " < stdin");
-  }
-  fs::path dir_;
-};
+class BadInputTest : public BinaryTest {};
 
 TEST_F(BadInputTest, WhitespaceOnlyInputPassesThroughUnchanged) {
   const Result r = Run("", "  \n\n\t\n");

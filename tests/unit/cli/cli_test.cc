@@ -1,6 +1,8 @@
 // End-to-end tests through the real binary: framings, outputs, exit codes,
 // messages, thread determinism and the report's accounting.
 #include <gtest/gtest.h>
+
+#include "binary_fixture.h"
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -12,47 +14,10 @@
 
 namespace {
 
-namespace fs = std::filesystem;
+using namespace dedup_test;  // NOLINT: test helpers
 
-struct Result {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void WriteFile(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << data;
-}
-
-class CliTest : public ::testing::Test {
+class CliTest : public BinaryTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("dedup_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Runs `dedup args` in the test directory with `stdin_data` on stdin.
-  Result Run(const std::string& args, const std::string& stdin_data = "") {
-    WriteFile(dir_ / "stdin", stdin_data);
-    const std::string cmd = "cd '" + dir_.string() + "' && '" + DEDUP_BINARY + "' " + args +
-                            " < stdin > stdout 2> stderr";
-    const int status = std::system(cmd.c_str());
-    Result r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    r.out = ReadFile(dir_ / "stdout");
-    r.err = ReadFile(dir_ / "stderr");
-    return r;
-  }
   // Runs dedup with a report, then `dedup verify` over the same input, report
   // and output (stdout kept in a file), and expects verify to pass.
   Result RunVerified(const std::string& inputs_and_flags, const std::string& stdin_data = "",
@@ -72,7 +37,6 @@ class CliTest : public ::testing::Test {
     EXPECT_NE(v.err.find("dedup verify: ok"), std::string::npos) << v.err;
     return r;
   }
-  fs::path dir_;
 };
 
 std::string Story(int seed, int paragraphs) {
