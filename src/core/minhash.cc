@@ -114,7 +114,7 @@ void MergeSignature(std::span<const uint32_t> src, std::span<uint32_t> dst) {
 double EstimateJaccard(std::span<const uint32_t> a, std::span<const uint32_t> b) {
   const size_t k = a.size();
   size_t equal = 0;
-  for (size_t i = 0; i < k; ++i) equal += (a[i] == b[i]) & (a[i] != kEmptyBin);
+  for (size_t i = 0; i < k; ++i) equal += static_cast<size_t>(a[i] == b[i] && a[i] != kEmptyBin);
   return k == 0 ? 0.0 : static_cast<double>(equal) / static_cast<double>(k);
 }
 
