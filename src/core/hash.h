@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #define XXH_INLINE_ALL
@@ -28,6 +29,17 @@ inline uint64_t Mix64(uint64_t x) {
   x *= 0x94d049bb133111ebULL;
   x ^= x >> 31;
   return x;
+}
+
+// Hash of a short token (words are mostly under 16 bytes): the bytes loaded
+// into two zero-padded words and mixed with the length. A few multiplies
+// instead of XXH3's setup; longer tokens go to XXH3.
+inline uint64_t HashToken(std::string_view s) {
+  if (s.size() > 16) return HashString(s, 0x544f4b454eULL);
+  uint64_t lo = 0, hi = 0;
+  std::memcpy(&lo, s.data(), s.size() < 8 ? s.size() : 8);
+  if (s.size() > 8) std::memcpy(&hi, s.data() + 8, s.size() - 8);
+  return Mix64(lo ^ Mix64(hi ^ (0x9e3779b97f4a7c15ULL * (s.size() + 1))));
 }
 
 }  // namespace dedup

@@ -29,13 +29,13 @@ constexpr std::array<uint8_t, 256> kByteClass = MakeByteClasses();
 
 void Tokenizer::Flush(TokenStream* out) {
   if (token_.empty()) return;
-  const uint64_t h = HashString(token_);
+  const uint64_t h = HashToken(token_);
   out->hashes.push_back(h);
   if (token_has_digit_) {
     for (char& c : token_) {
       if (c >= '1' && c <= '9') c = '0';
     }
-    out->folded.push_back(HashString(token_));
+    out->folded.push_back(HashToken(token_));
   } else {
     out->folded.push_back(h);
   }
@@ -65,14 +65,18 @@ void Tokenizer::Tokenize(std::string_view text, TokenStream* out) {
     const unsigned char c = p[i];
     switch (kByteClass[c]) {
       case kLetter:
-        token_.push_back(static_cast<char>(c | 0x20));
-        ++i;
+      case kDigitByte: {
+        // ASCII fast path: the whole run of letters and digits at once.
+        size_t j = i;
+        uint8_t cls;
+        while (j < n && ((cls = kByteClass[p[j]]) == kLetter || cls == kDigitByte)) {
+          token_has_digit_ |= cls == kDigitByte;
+          token_.push_back(static_cast<char>(cls == kLetter ? (p[j] | 0x20) : p[j]));
+          ++j;
+        }
+        i = j;
         break;
-      case kDigitByte:
-        token_.push_back(static_cast<char>(c));
-        token_has_digit_ = true;
-        ++i;
-        break;
+      }
       case kNewline:
         close_line(i, i + 1);
         ++i;

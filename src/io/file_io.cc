@@ -350,6 +350,23 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
     }
     if (S_ISREG(target.st_mode)) keep_mode = target.st_mode & 07777;
+    if (!S_ISREG(target.st_mode)) {
+      // A device or FIFO (/dev/null, a named pipe): written in place. A
+      // temporary renamed over it would replace the device with a file.
+      int fd;
+      do {
+        fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      } while (fd < 0 && errno == EINTR);
+      if (fd < 0) return ErrnoError(path, errno, "cannot open");
+      path_ = path;
+      temp_path_.clear();
+      fd_ = fd;
+      registry_slot_ = -1;
+      buffer_.clear();
+      bytes_appended_ = 0;
+      status_ = absl::OkStatus();
+      return absl::OkStatus();
+    }
   }
   std::string temp =
       absl::StrCat(prefix, ".", name, ".tmp.", ::getpid(), ".",
@@ -434,7 +451,7 @@ absl::Status AtomicFileWriter::Commit() {
     fd_ = -1;
     if (rc != 0 && errno != EINTR) status_ = ErrnoError(path_, errno);
   }
-  if (status_.ok() && ::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+  if (status_.ok() && !temp_path_.empty() && ::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     status_ = ErrnoError(path_, errno, "cannot rename temporary file");
   }
   if (!status_.ok()) {

@@ -118,6 +118,15 @@ TEST_F(BadInputTest, MemoryLimitStopsEarlyWithAClearMessage) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// Output or report on a device is written in place: renaming a temporary
+// over /dev/null would replace the device with a regular file.
+TEST_F(BadInputTest, DeviceOutputsAreWrittenInPlace) {
+  WriteFile(dir_ / "in.jsonl", "{\"text\": \"one story\"}\n");
+  const Result r = Run("in.jsonl -o /dev/null --report /dev/null");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
 TEST_F(BadInputTest, ClosedPipeStopsQuietlyWithExitZero) {
   std::string in;
   for (int i = 0; i < 200000; ++i) in += "{\"id\": " + std::to_string(i) + ", \"text\": \"doc " + std::to_string(i) + " words here\"}\n";

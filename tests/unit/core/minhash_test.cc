@@ -108,7 +108,7 @@ TEST(MinHashFrozenTest, SignaturesOfFixedTextAreStable) {
     MinHashScheme scheme;
     uint64_t expected;
   };
-  const Case cases[] = {{MinHashScheme::kOnePermutation, 0x77a942e2614b7256ULL}, {MinHashScheme::kClassic, 0xac530520c5e3ce1fULL}};
+  const Case cases[] = {{MinHashScheme::kOnePermutation, 0xc28bed7d33e23bbeULL}, {MinHashScheme::kClassic, 0x45404caba339c47fULL}};
   for (const Case& c : cases) {
     const MinHasher hasher(c.scheme, 128, 0x6465647570ULL);
     std::vector<uint32_t> sig(128);
