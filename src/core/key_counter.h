@@ -1,12 +1,15 @@
 // File: core/key_counter.h
 // Approximate, thread-safe counting of 64-bit keys in fixed memory: a
-// count-min sketch of two rows of 8-bit saturating counters. Estimates never
+// count-min sketch of 8-bit saturating counters, two per key. Estimates never
 // undercount (collisions only add), which is what a candidate filter needs:
 // a key seen at least N times always passes, a few extra keys may too.
+// A key's two counters share one 64-byte cache line: the table is far larger
+// than the caches, so this halves the memory misses per line of text.
 #ifndef DEDUP_CORE_KEY_COUNTER_H_
 #define DEDUP_CORE_KEY_COUNTER_H_
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -43,12 +46,15 @@ class KeyCounter {
     while (v != 255 && !c.compare_exchange_weak(v, v + 1, std::memory_order_relaxed)) {
     }
   }
+  static constexpr uint64_t kLineBytes = 64;
   uint64_t Slot(uint64_t key) const { return key & mask_; }
-  uint64_t Slot2(uint64_t key) const { return ((key >> 32) | (key << 32)) * 0x9e3779b97f4a7c15ULL >> shift_; }
+  uint64_t Slot2(uint64_t key) const {
+    const uint64_t in_line = ((key >> 40) % (kLineBytes - 1)) + 1;  // never the same counter as Slot
+    return (key & mask_ & ~(kLineBytes - 1)) | ((Slot(key) + in_line) & (kLineBytes - 1));
+  }
 
   uint64_t size_;
   uint64_t mask_;
-  int shift_;
   std::unique_ptr<std::atomic<uint8_t>[]> counters_;
 };
 
