@@ -43,7 +43,7 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
   if (args.output.empty() || args.output == "-") {
     StreamSink sink(stdout);
     for (size_t i = 0; i < corpus.inputs().size(); ++i) {
-      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink, args.threads));
     }
     return sink.Flush();
   }
@@ -60,7 +60,7 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
     if (input.compression != Compression::kNone) {
       // Whole-buffer compression: the cleaned text is held once.
       StringSink sink;
-      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink, args.threads));
       DEDUP_ASSIGN_OR_RETURN(const std::string bytes, Compress(input.compression, sink.str()));
       DEDUP_RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
     } else {
@@ -68,7 +68,7 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
       AtomicFileWriter writer;
       DEDUP_RETURN_IF_ERROR(writer.Open(path));
       FileSink sink(&writer);
-      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink, args.threads));
       DEDUP_RETURN_IF_ERROR(writer.Commit());
     }
     if (!to_dir) break;

@@ -2,11 +2,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <span>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/cleaner.h"
+#include "core/parallel.h"
 #include "core/status.h"
 #include "io/jsonl.h"
 #include "io/warc.h"
@@ -30,47 +33,71 @@ absl::Status StreamSink::Flush() {
   return absl::OkStatus();
 }
 
-absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
-                               ByteSink& sink) {
-  const CorpusInput& input = corpus.inputs()[input_index];
+namespace {
+
+// Appends kept document d, cleaned, with its separator. text and line are
+// scratch buffers reused across documents.
+void AppendCleanedDocument(const Corpus& corpus, size_t d, const PipelineResult& result, std::string* text,
+                           std::string* line, std::string* out) {
+  const DocumentDecision& dec = result.docs[d];
+  const CorpusDoc& doc = corpus.doc(d);
+  const CorpusInput& input = corpus.inputs()[doc.input];
   const std::string_view bytes = input.buffer.bytes();
-  DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(0, input.prefix_end)));
-  std::string text_scratch, cleaned, line;
-  JsonlRecord record;
-  for (size_t d = input.first_doc; d < input.first_doc + input.num_docs; ++d) {
-    const DocumentDecision& dec = result.docs[d];
-    if (!dec.keep) continue;
-    const CorpusDoc& doc = corpus.doc(d);
-    if (dec.removed_count == 0) {
-      DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(doc.header_begin, doc.sep_end - doc.header_begin)));
-      continue;
-    }
-    const std::span<const RemovedRange> removed(result.removed.data() + dec.removed_begin, dec.removed_count);
-    cleaned.clear();
-    if (input.format == InputFormat::kJsonl) {
-      const std::string_view raw = bytes.substr(doc.begin, doc.end - doc.begin);
-      (void)ParseJsonlLine(raw, corpus.options().fields, &record, &text_scratch);
-      std::string clean_text;
-      AppendCleanedText(text_scratch, removed, &clean_text);
-      line.assign(raw.substr(0, record.text_value_begin));
-      AppendJsonString(clean_text, &line);
-      line.append(raw.substr(record.text_value_end));
-      DEDUP_RETURN_IF_ERROR(sink.Append(line));
-    } else if (input.format == InputFormat::kWet) {
-      // A new record with the original header, Content-Length rewritten and
-      // the block digest left out (it no longer matches).
-      std::string clean_text;
-      AppendCleanedText(bytes.substr(doc.begin, doc.end - doc.begin), removed, &clean_text);
-      AppendWetRecord(bytes.substr(doc.header_begin, doc.begin - doc.header_begin), clean_text, &cleaned,
-                      WetDigest::kDrop);
-      DEDUP_RETURN_IF_ERROR(sink.Append(cleaned));
-      DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(doc.trailer_end, doc.sep_end - doc.trailer_end)));
-      continue;
-    } else {
-      AppendCleanedText(bytes.substr(doc.begin, doc.end - doc.begin), removed, &cleaned);
-      DEDUP_RETURN_IF_ERROR(sink.Append(cleaned));
-    }
-    DEDUP_RETURN_IF_ERROR(sink.Append(bytes.substr(doc.end, doc.sep_end - doc.end)));
+  if (dec.removed_count == 0) {
+    out->append(bytes.substr(doc.header_begin, doc.sep_end - doc.header_begin));
+    return;
+  }
+  const std::span<const RemovedRange> removed(result.removed.data() + dec.removed_begin, dec.removed_count);
+  const std::string_view raw = bytes.substr(doc.begin, doc.end - doc.begin);
+  std::string clean_text;
+  if (input.format == InputFormat::kJsonl) {
+    JsonlRecord record;
+    (void)ParseJsonlLine(raw, corpus.options().fields, &record, text);  // parsed while framing: cannot fail
+    AppendCleanedText(*text, removed, &clean_text);
+    out->append(raw.substr(0, record.text_value_begin));
+    AppendJsonString(clean_text, out);
+    out->append(raw.substr(record.text_value_end));
+  } else if (input.format == InputFormat::kWet) {
+    // A new record with the original header, Content-Length rewritten and
+    // the block digest left out (it no longer matches).
+    AppendCleanedText(raw, removed, &clean_text);
+    line->clear();
+    AppendWetRecord(bytes.substr(doc.header_begin, doc.begin - doc.header_begin), clean_text, line,
+                    WetDigest::kDrop);
+    out->append(*line);
+    out->append(bytes.substr(doc.trailer_end, doc.sep_end - doc.trailer_end));
+    return;
+  } else {
+    AppendCleanedText(raw, removed, out);
+  }
+  out->append(bytes.substr(doc.end, doc.sep_end - doc.end));
+}
+
+}  // namespace
+
+absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
+                               ByteSink& sink, int threads) {
+  const CorpusInput& input = corpus.inputs()[input_index];
+  DEDUP_RETURN_IF_ERROR(sink.Append(input.buffer.bytes().substr(0, input.prefix_end)));
+  // Documents are rendered in parallel, a window at a time, into one string
+  // per chunk, then appended in order: same bytes at any thread count.
+  constexpr size_t kChunkDocs = 128, kWindowChunks = 64;
+  struct ChunkScratch {
+    std::string text, line;
+  };
+  std::vector<ChunkScratch> scratch(std::max(threads, 1));
+  std::vector<std::string> parts(kWindowChunks);
+  const size_t end = input.first_doc + input.num_docs;
+  for (size_t window = input.first_doc; window < end; window += kChunkDocs * kWindowChunks) {
+    const size_t window_end = std::min(end, window + kChunkDocs * kWindowChunks);
+    ParallelForChunks(window_end - window, kChunkDocs, threads, [&](size_t c, size_t begin, size_t stop, int t) {
+      parts[c].clear();
+      for (size_t d = window + begin; d < window + stop; ++d) {
+        if (result.docs[d].keep) AppendCleanedDocument(corpus, d, result, &scratch[t].text, &scratch[t].line, &parts[c]);
+      }
+    });
+    const size_t chunks = (window_end - window + kChunkDocs - 1) / kChunkDocs;
+    for (size_t c = 0; c < chunks; ++c) DEDUP_RETURN_IF_ERROR(sink.Append(parts[c]));
   }
   return absl::OkStatus();
 }

@@ -60,8 +60,9 @@ class StreamSink : public ByteSink {
 // Appends the kept documents of input `input_index`, cleaned, with their
 // separators, to sink. Kept documents without removals are copied byte for
 // byte; JSONL lines get the cleaned text spliced into their text field.
+// Rendering uses `threads` threads; the bytes do not depend on it.
 absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
-                               ByteSink& sink);
+                               ByteSink& sink, int threads = 1);
 
 // Appends one report line (with '\n') for document d; id_of(i) gives the id
 // of document i (d itself, and the kept document it duplicates).
