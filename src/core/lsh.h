@@ -42,7 +42,7 @@ uint64_t BandKey(std::span<const uint32_t> sig, int band, int rows);
 // of missing a duplicate whose only shared band is a full bucket.
 class LshIndex {
  public:
-  static constexpr uint32_t kDefaultMaxBucketItems = 4096;
+  static constexpr uint32_t kDefaultMaxBucketItems = 512;
   explicit LshIndex(LshParams params, size_t expected_items = 0,
                     uint32_t max_bucket_items = kDefaultMaxBucketItems);
 
