@@ -97,6 +97,7 @@ TEST_F(CliTest, JsonlDropsTheDuplicateAndPassesOtherFieldsThrough) {
                          "{\"text\": \"" + JsonEscape(a) + "\", \"id\": \"a2\"}\n";
   const Result r = Run("--report report.jsonl", in);
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  RunVerified("", in);
   const std::string first_two = in.substr(0, in.find("{\"text\""));
   EXPECT_EQ(r.out, first_two);  // byte for byte
   const std::string report = ReadFile(dir_ / "report.jsonl");
@@ -172,8 +173,10 @@ TEST_F(CliTest, GzipInputIsMirroredAsGzip) {
   WriteFile(dir_ / "plain.jsonl", "{\"id\": 1, \"text\": \"" + JsonEscape(Story(11, 2)) + "\"}\n");
   ASSERT_EQ(std::system(("mkdir -p '" + (dir_ / "in").string() + "' && gzip -c '" + (dir_ / "plain.jsonl").string() +
                          "' > '" + (dir_ / "in/x.jsonl.gz").string() + "'").c_str()), 0);
-  const Result r = Run("-o out in");
+  const Result r = Run("-o out in --report r.jsonl");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Result v = Run("verify in -o out --report r.jsonl");
+  EXPECT_EQ(v.exit_code, 0) << v.err;
   const std::string out = ReadFile(dir_ / "out/x.jsonl.gz");
   ASSERT_GE(out.size(), 2u);
   EXPECT_EQ(static_cast<unsigned char>(out[0]), 0x1f);
