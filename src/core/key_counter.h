@@ -26,6 +26,8 @@ class KeyCounter {
     Bump(counters_[Slot(key)]);
     Bump(counters_[Slot2(key)]);
   }
+  // Starts loading the key's counters into the cache.
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&counters_[Slot(key)]); }
   uint32_t Estimate(uint64_t key) const {
     const uint32_t a = counters_[Slot(key)].load(std::memory_order_relaxed);
     const uint32_t b = counters_[Slot2(key)].load(std::memory_order_relaxed);

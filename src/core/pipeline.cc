@@ -72,6 +72,7 @@ struct Scratch {
   std::vector<uint32_t> candidate_prefix;  // candidate-line tokens before each token index
   DistinctCounter distinct;
   absl::flat_hash_set<uint64_t> doc_keys;
+  std::vector<uint64_t> key_list;
 };
 
 // The distinct shingle hashes of tokens[0, count) with the shingle window;
@@ -148,24 +149,29 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       const std::string_view text = docs.Text(d, &s.text);
       bytes += text.size();
       s.tokenizer.Tokenize(text, &s.tokens);
-      s.doc_keys.clear();
       const uint32_t with_tokens = CountLinesWithTokens(s.tokens);
+      const uint32_t source = docs.SourceId(d);
       uint32_t rank = 0;
+      s.key_list.clear();
       for (const LineSpan& line : s.tokens.lines) {
         if (line.num_tokens == 0) continue;
         const uint64_t hash = LineHash(s.tokens, line);
-        const uint64_t key = BlockKey(docs.SourceId(d), hash);
-        if (s.doc_keys.insert(key).second) line_counts.Add(key);
+        s.key_list.push_back(BlockKey(source, hash));
         const LineZone zone = ZoneOf(rank, with_tokens);
-        const TemplateKey tkey =
-            MakeTemplateKey(docs.SourceId(d), zone, text.substr(line.begin, line.end - line.begin));
-        if (tkey.key != 0 && s.doc_keys.insert(tkey.key).second) line_counts.Add(tkey.key);
+        const TemplateKey tkey = MakeTemplateKey(source, zone, text.substr(line.begin, line.end - line.begin));
+        if (tkey.key != 0) s.key_list.push_back(tkey.key);
         if (zone == LineZone::kHead)
           titles[t].push_back(hash);
         else if (IsLinkCandidate(zone, s.tokens, line))
           listed[t].push_back(hash);
         ++rank;
       }
+      // Each key counts once per document. The counter table is far larger
+      // than the caches: prefetch every key's line before touching any.
+      std::sort(s.key_list.begin(), s.key_list.end());
+      s.key_list.erase(std::unique(s.key_list.begin(), s.key_list.end()), s.key_list.end());
+      for (const uint64_t key : s.key_list) line_counts.Prefetch(key);
+      for (const uint64_t key : s.key_list) line_counts.Add(key);
     }
     if (progress != nullptr) {
       progress->docs_done += end - begin;
