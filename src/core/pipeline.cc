@@ -22,16 +22,16 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// The token hashes a line is keyed by: digits folded, so that counters and
-// dates do not split a repeated block, except in lines where numbers are a
-// third or more of the words (tables: "Shr 39 cts vs 50 cts"), where the
-// numbers are the content.
 uint32_t CountTokensWithDigits(const TokenStream& ts, const LineSpan& line) {
   uint32_t n = 0;
   for (uint32_t i = line.first_token; i < line.first_token + line.num_tokens; ++i) n += ts.hashes[i] != ts.folded[i];
   return n;
 }
 
+// The token hashes a line is keyed by: digits folded, so that counters and
+// dates do not split a repeated block, except in lines where numbers are a
+// third or more of the words (tables: "Shr 39 cts vs 50 cts"), where the
+// numbers are the content.
 const uint64_t* LineTokens(const TokenStream& ts, const LineSpan& line) {
   const uint32_t with_digits = CountTokensWithDigits(ts, line);
   const bool numbers_are_content = with_digits >= 2 && 3 * with_digits >= line.num_tokens;
@@ -42,7 +42,7 @@ uint64_t LineHash(const TokenStream& ts, const LineSpan& line) {
   return HashBytes(LineTokens(ts, line), line.num_tokens * sizeof(uint64_t), 0x4c494e45ULL);
 }
 
-// Zone of each line with tokens: head, tail or body (see TemplateKey).
+// Zone of each line with tokens: head, tail or body (see MakeTemplateKey).
 LineZone ZoneOf(uint32_t rank, uint32_t lines_with_tokens) {
   if (rank < static_cast<uint32_t>(kHeadLines)) return LineZone::kHead;
   if (rank + kTailLines >= lines_with_tokens) return LineZone::kTail;

@@ -5,8 +5,10 @@
 // twice) and applies the decisions (see core/cleaner.h).
 //
 //   pass 1  tokenise, count each line key in distinct documents per source
+//           (approximately, in a fixed-size table); collect head/tail lines
 //   pass 2  tokenise, signature of the text outside candidate lines (lines
-//           seen in >= min_stories documents), one signature per candidate line
+//           seen in >= min_stories documents, and links), the shingles of
+//           each distinct candidate line
 //   C1      cluster on full signatures (candidates merged back in)
 //   blocks  count distinct C1 stories per candidate line -> boilerplate
 //   C2      cluster on signatures without the boilerplate lines
