@@ -11,5 +11,5 @@ python3 scripts/score.py --truth corpora/news_small/truth.jsonl --input corpora/
   --report out/news_small.report.jsonl
 echo
 echo "== first dropped documents (id, kept original, similarity)"
-grep '"drop"' out/news_small.report.jsonl | head -5 | cut -c1-160
+grep -m 5 '"drop"' out/news_small.report.jsonl | cut -c1-160
 echo "cleaned corpus: out/news_small.clean.jsonl   report: out/news_small.report.jsonl"
