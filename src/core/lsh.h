@@ -43,6 +43,7 @@ uint64_t BandKey(std::span<const uint32_t> sig, int band, int rows);
 class LshIndex {
  public:
   static constexpr uint32_t kDefaultMaxBucketItems = 512;
+  static constexpr int kMaxBands = 1024;  // num_perm is at most 1024
   explicit LshIndex(LshParams params, size_t expected_items = 0,
                     uint32_t max_bucket_items = kDefaultMaxBucketItems);
 
@@ -52,8 +53,14 @@ class LshIndex {
   // sharing several bands is reported several times.
   template <typename Fn>
   void Query(std::span<const uint32_t> sig, Fn&& fn) const {
+    // The table is larger than the caches: start every band's load first.
+    uint64_t keys[kMaxBands];
     for (int b = 0; b < params_.bands; ++b) {
-      const auto it = heads_.find(BandKey(sig, b, params_.rows));
+      keys[b] = BandKey(sig, b, params_.rows);
+      heads_.prefetch(keys[b]);
+    }
+    for (int b = 0; b < params_.bands; ++b) {
+      const auto it = heads_.find(keys[b]);
       if (it == heads_.end()) continue;
       for (uint32_t slot = it->second.head; slot != kNone; slot = next_[slot]) fn(items_[slot / params_.bands]);
     }
