@@ -64,6 +64,15 @@ uint32_t CountLinesWithTokens(const TokenStream& ts) {
   return n;
 }
 
+// A line's keys, computed before any counter lookup.
+struct LineKeys {
+  uint32_t line = 0;
+  uint64_t hash = 0;
+  uint64_t key = 0;
+  LineZone zone = LineZone::kBody;
+  TemplateKey tkey;
+};
+
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
@@ -73,6 +82,7 @@ struct Scratch {
   DistinctCounter distinct;
   absl::flat_hash_set<uint64_t> doc_keys;
   std::vector<uint64_t> key_list;
+  std::vector<LineKeys> line_keys;
 };
 
 // The distinct shingle hashes of tokens[0, count) with the shingle window;
@@ -250,15 +260,31 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       bool any_candidate = false;
       if (any_candidates) {
         const uint32_t with_tokens = CountLinesWithTokens(ts);
+        // Keys of every line first, their counters prefetched, then the
+        // lookups: the counter table is far larger than the caches.
+        s.line_keys.clear();
         uint32_t rank = 0;
         for (uint32_t li = 0; li < ts.lines.size(); ++li) {
           const LineSpan& line = ts.lines[li];
           if (line.num_tokens == 0) continue;
-          const uint64_t hash = LineHash(ts, line);
-          const uint64_t key = BlockKey(source[d], hash);
-          const LineZone zone = ZoneOf(rank++, with_tokens);
+          LineKeys lk;
+          lk.line = li;
+          lk.hash = LineHash(ts, line);
+          lk.key = BlockKey(source[d], lk.hash);
+          lk.zone = ZoneOf(rank++, with_tokens);
+          lk.tkey = MakeTemplateKey(source[d], lk.zone, text.substr(line.begin, line.end - line.begin));
+          lines->counts.Prefetch(lk.key);
+          if (lk.tkey.key != 0) lines->counts.Prefetch(lk.tkey.key);
+          s.line_keys.push_back(lk);
+        }
+        for (const LineKeys& lk : s.line_keys) {
+          const uint32_t li = lk.line;
+          const LineSpan& line = ts.lines[li];
+          const uint64_t hash = lk.hash;
+          const uint64_t key = lk.key;
+          const LineZone zone = lk.zone;
           const bool is_title = zone == LineZone::kHead;
-          TemplateKey tkey = MakeTemplateKey(source[d], zone, text.substr(line.begin, line.end - line.begin));
+          TemplateKey tkey = lk.tkey;
           if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
           if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, s.tokens, line)) && link_targets.contains(hash)) {
             tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
