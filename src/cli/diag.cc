@@ -101,6 +101,7 @@ void PrintStats(const Corpus& corpus, const PipelineResult& result, const RunTim
     for (int i = 0; i < top_blocks && i < static_cast<int>(blocks.size()); ++i) {
       const BlockSummary& b = *blocks[i];
       std::string text(corpus.Text(b.first_doc, &scratch).substr(b.first_begin, b.first_end - b.first_begin));
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
       if (text.size() > 100) {
         size_t cut = 97;
         while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // whole UTF-8 only

@@ -62,19 +62,18 @@ struct TemplateKey {
 // The template key of a line (ASCII words only; see the file comment).
 TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line);
 
-// One occurrence of a candidate line in a document ([begin, next) includes the
-// line terminator, [begin, end) does not).
+// One occurrence of a candidate line in a document: [begin, next) is the line
+// with its terminator. 40 bytes; a corpus has about one per boilerplate line.
 struct BlockOccurrence {
   uint64_t key = 0;           // exact key
   uint64_t template_key = 0;  // 0: none
+  uint64_t sketch_key = 0;    // the line's exact text (digits kept), for its shingles
   uint32_t doc = 0;
   uint32_t begin = 0;
-  uint32_t end = 0;
   uint32_t next = 0;
-  uint32_t num_tokens = 0;
+  uint16_t num_tokens = 0;  // saturates at 65535
   TemplateKind template_kind = TemplateKind::kNone;
-  bool is_title = false;
-  uint64_t sketch_key = 0;  // the line's exact text (digits kept), for its signature  // among the document's first kHeadLines lines with words
+  bool is_title = false;  // among the document's first kHeadLines lines with words
 };
 
 struct BoilerplateOptions {

@@ -296,8 +296,16 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           }
           // Mark the line's tokens; the prefix sum is taken below.
           std::fill_n(s.candidate_prefix.begin() + line.first_token + 1, line.num_tokens, 1u);
-          chunk_occurrences[chunk].push_back({key, tkey.key, static_cast<uint32_t>(d), line.begin, line.end, line.next,
-                                              line.num_tokens, tkey.kind, is_title});
+          BlockOccurrence occ;
+          occ.key = key;
+          occ.template_key = tkey.key;
+          occ.doc = static_cast<uint32_t>(d);
+          occ.begin = line.begin;
+          occ.next = line.next;
+          occ.num_tokens = static_cast<uint16_t>(std::min<uint32_t>(line.num_tokens, UINT16_MAX));
+          occ.template_kind = tkey.kind;
+          occ.is_title = is_title;
+          chunk_occurrences[chunk].push_back(occ);
           // The sketch is of the exact text (digits kept), so that lines
           // differing only in numbers never make documents identical.
           const uint64_t sketch_key =
@@ -534,7 +542,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
         summary.stories = verdict->stories;
         summary.first_doc = static_cast<uint32_t>(d);
         summary.first_begin = occ.begin;
-        summary.first_end = occ.end;
+        summary.first_end = occ.next;
         result.blocks.push_back(summary);
       }
       ++result.blocks[id_it->second].occurrences;

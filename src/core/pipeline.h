@@ -90,7 +90,7 @@ struct BlockSummary {
   uint32_t occurrences = 0;
   uint32_t first_doc = 0;  // where to read an example of its text
   uint32_t first_begin = 0;
-  uint32_t first_end = 0;
+  uint32_t first_end = 0;  // line terminator included
 };
 
 struct PipelineStats {
