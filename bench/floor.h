@@ -35,9 +35,12 @@ namespace floor_internal {
 constexpr std::array<uint8_t, 256> MakeLowerAlnum() {
   std::array<uint8_t, 256> t{};
   for (int c = 0; c < 256; ++c) {
-    if (c >= '0' && c <= '9') t[c] = static_cast<uint8_t>(c);
-    else if (c >= 'a' && c <= 'z') t[c] = static_cast<uint8_t>(c);
-    else if (c >= 'A' && c <= 'Z') t[c] = static_cast<uint8_t>(c | 0x20);
+    if (c >= '0' && c <= '9')
+      t[c] = static_cast<uint8_t>(c);
+    else if (c >= 'a' && c <= 'z')
+      t[c] = static_cast<uint8_t>(c);
+    else if (c >= 'A' && c <= 'Z')
+      t[c] = static_cast<uint8_t>(c | 0x20);
   }
   return t;
 }

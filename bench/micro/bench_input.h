@@ -19,14 +19,14 @@
 namespace dedup::bench {
 
 struct BenchInput {
-  std::string jsonl;                       // the JSONL bytes, '\n' after every line
-  std::vector<std::string_view> lines;     // views into jsonl, without '\n'
-  std::string texts;                       // every decoded text field, concatenated
-  std::vector<std::string_view> docs;      // views into texts, one per line
-  std::vector<uint32_t> sources;           // source id per document (dense, from 1)
-  std::vector<TokenStream> tokens;         // Tokenizer output per document
-  std::string jsonl_path;                  // jsonl written to a temporary directory
-  double mean_doc_bytes = 0;               // texts.size() / docs.size()
+  std::string jsonl;                    // the JSONL bytes, '\n' after every line
+  std::vector<std::string_view> lines;  // views into jsonl, without '\n'
+  std::string texts;                    // every decoded text field, concatenated
+  std::vector<std::string_view> docs;   // views into texts, one per line
+  std::vector<uint32_t> sources;        // source id per document (dense, from 1)
+  std::vector<TokenStream> tokens;      // Tokenizer output per document
+  std::string jsonl_path;               // jsonl written to a temporary directory
+  double mean_doc_bytes = 0;            // texts.size() / docs.size()
 };
 
 // Built on first call (aborts with a message if news_small is missing).

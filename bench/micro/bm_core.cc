@@ -17,6 +17,7 @@
 #include "bench_input.h"
 #include "core/boilerplate.h"
 #include "core/cluster.h"
+#include "core/distinct_counter.h"
 #include "core/hash.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
@@ -32,8 +33,8 @@ constexpr uint32_t kWidth = 5;
 int64_t TextBytes() { return static_cast<int64_t>(GetBenchInput().texts.size()); }
 
 void SetEquivalentMBps(benchmark::State& state, double docs_per_iteration) {
-  state.counters["equiv_MB/s"] = benchmark::Counter(
-      docs_per_iteration * GetBenchInput().mean_doc_bytes / 1e6, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["equiv_MB/s"] = benchmark::Counter(docs_per_iteration * GetBenchInput().mean_doc_bytes / 1e6,
+                                                    benchmark::Counter::kIsIterationInvariantRate);
 }
 
 // Shingle hashes of every document (the pipeline's 5-token windows over the
@@ -150,8 +151,9 @@ void BM_SignatureK128_bytes(benchmark::State& state, MinHashScheme scheme) {
 BENCHMARK_CAPTURE(BM_SignatureK128_bytes, oph, MinHashScheme::kOnePermutation)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_SignatureK128_bytes, classic, MinHashScheme::kClassic)->Unit(benchmark::kMillisecond);
 
-// The per-document distinct-shingle count the pipeline keeps beside the
-// signature (absl::flat_hash_set insert per shingle, cleared per document).
+// The per-document distinct-shingle count kept beside the signature, exactly:
+// an absl::flat_hash_set insert per shingle, cleared per document (what the
+// pipeline did before ab13d8f).
 void BM_DistinctShingleSet_bytes(benchmark::State& state) {
   const Shingles& sh = GetShingles();
   absl::flat_hash_set<uint64_t> distinct;
@@ -168,6 +170,24 @@ void BM_DistinctShingleSet_bytes(benchmark::State& state) {
 }
 BENCHMARK(BM_DistinctShingleSet_bytes)->Unit(benchmark::kMillisecond);
 
+// The same count by linear counting (core/distinct_counter.h), as the
+// pipeline does it now: Reset per document, one bit set per shingle.
+void BM_DistinctShingleLinearCounting_bytes(benchmark::State& state) {
+  const Shingles& sh = GetShingles();
+  DistinctCounter distinct;
+  const size_t n = sh.begin.size() - 1;
+  for (auto _ : state) {
+    for (size_t d = 0; d < n; ++d) {
+      distinct.Reset(sh.begin[d + 1] - sh.begin[d]);
+      for (size_t i = sh.begin[d]; i < sh.begin[d + 1]; ++i) distinct.Add(sh.hashes[i]);
+      benchmark::DoNotOptimize(distinct.Estimate());
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * TextBytes());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sh.hashes.size()));
+}
+BENCHMARK(BM_DistinctShingleLinearCounting_bytes)->Unit(benchmark::kMillisecond);
+
 // ---- LSH ----------------------------------------------------------------------
 
 // Every document's signature into a fresh index (default banding).
@@ -177,7 +197,8 @@ void BM_LshInsert_docs(benchmark::State& state) {
   const size_t n = s.sizes.size();
   for (auto _ : state) {
     LshIndex index(lsh, n);
-    for (size_t d = 0; d < n; ++d) index.Insert(static_cast<uint32_t>(d), std::span(s.sigs.data() + d * kNumPerm, kNumPerm));
+    for (size_t d = 0; d < n; ++d)
+      index.Insert(static_cast<uint32_t>(d), std::span(s.sigs.data() + d * kNumPerm, kNumPerm));
     benchmark::DoNotOptimize(&index);
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * n));
@@ -193,7 +214,8 @@ void BM_LshQuery_docs(benchmark::State& state) {
   const LshParams lsh = DefaultLsh();
   const size_t n = s.sizes.size();
   LshIndex index(lsh, n);
-  for (size_t d = 0; d < n; ++d) index.Insert(static_cast<uint32_t>(d), std::span(s.sigs.data() + d * kNumPerm, kNumPerm));
+  for (size_t d = 0; d < n; ++d)
+    index.Insert(static_cast<uint32_t>(d), std::span(s.sigs.data() + d * kNumPerm, kNumPerm));
   size_t reported = 0;
   for (auto _ : state) {
     for (size_t d = 0; d < n; ++d) {
@@ -305,8 +327,8 @@ const BlockInput& GetBlockInput() {
     out->source = input.sources;
     auto line_key = [&](size_t d, const LineSpan& line) {
       const TokenStream& ts = input.tokens[d];
-      return BlockKey(input.sources[d],
-                      HashBytes(ts.folded.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x4c494e45ULL));
+      return BlockKey(input.sources[d], HashBytes(ts.folded.data() + line.first_token,
+                                                  line.num_tokens * sizeof(uint64_t), 0x4c494e45ULL));
     };
     absl::flat_hash_map<uint64_t, uint32_t> counts;
     absl::flat_hash_set<uint64_t> seen;
@@ -325,9 +347,8 @@ const BlockInput& GetBlockInput() {
         occ.key = key;
         occ.doc = static_cast<uint32_t>(d);
         occ.begin = line.begin;
-        occ.end = line.end;
         occ.next = line.next;
-        occ.num_tokens = line.num_tokens;
+        occ.num_tokens = static_cast<uint16_t>(line.num_tokens);
         out->occurrences.push_back(occ);
       }
     }

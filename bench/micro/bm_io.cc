@@ -100,7 +100,8 @@ void BM_AppendReportLines_bytes(benchmark::State& state) {
   for (auto _ : state) {
     out.clear();
     for (size_t doc = 0; doc < d.corpus.size(); ++doc) {
-      AppendReportLine(d.result, doc, [&](size_t i) { return d.corpus.Id(i); }, &out);
+      AppendReportLine(
+          d.result, doc, [&](size_t i) { return d.corpus.Id(i); }, &out);
     }
     benchmark::DoNotOptimize(out.data());
   }
