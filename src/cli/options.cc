@@ -22,6 +22,19 @@ Examples:
   dedup -o clean/ corpus/ --report r.jsonl --stats)";
 }  // namespace
 
+std::optional<int> ParseOrExitStatus(CLI::App& app, int argc, char** argv, const char* program) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    app.exit(e);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s\nTry '%s --help'.\n", program, e.what(), program);
+    return kExitUsage;
+  }
+  return std::nullopt;
+}
+
 std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
   CliArgs args;
   CLI::App app{"dedup: remove boilerplate blocks and near-duplicate documents from text corpora.\n"
@@ -95,15 +108,7 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
   app.add_option("--threads", args.threads, "Worker threads (0: all cores); output is the same for any count")
       ->capture_default_str()->group("Output");
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    app.exit(e);
-    return kExitOk;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "dedup: %s\nTry 'dedup --help'.\n", e.what());
-    return kExitUsage;
-  }
+  if (const std::optional<int> status = ParseOrExitStatus(app, argc, argv, "dedup")) return *status;
   if (args.threads <= 0) args.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return args;
 }

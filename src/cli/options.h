@@ -14,6 +14,10 @@
 #include "core/pipeline.h"
 #include "io/corpus.h"
 
+namespace CLI {
+class App;
+}  // namespace CLI
+
 namespace dedup {
 
 // Exit statuses (documented in --help, README and dedup.1.md).
@@ -56,6 +60,11 @@ struct CliArgs {
   int top_blocks = 10;
   uint64_t memory_limit_mib = 0;  // 0: none
 };
+
+// Runs app.parse with dedup's exit conventions: std::nullopt to go on, or the
+// exit status when parsing ended the run (--help/--version print and give 0;
+// errors print "<program>: <message>" and give 2).
+std::optional<int> ParseOrExitStatus(CLI::App& app, int argc, char** argv, const char* program);
 
 // Parses argv. Returns the args, or an exit code when parsing ended the run
 // (--help and --version print and give 0; errors print and give 2).

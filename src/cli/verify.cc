@@ -144,15 +144,7 @@ int RunVerify(int argc, char** argv) {
   app.add_option("--source-field", args.source_field);
   app.add_option("--doc-sep", args.doc_sep);
   app.add_option("--on-error", args.on_error)->check(CLI::IsMember({"stop", "skip"}));
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::Success& e) {
-    app.exit(e);
-    return kExitOk;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "dedup verify: %s\n", e.what());
-    return kExitUsage;
-  }
+  if (const std::optional<int> status = ParseOrExitStatus(app, argc, argv, "dedup verify")) return *status;
   if (const absl::Status s = Verify(args, report); !s.ok()) {
     std::fprintf(stderr, "dedup verify: %.*s\n", static_cast<int>(s.message().size()), s.message().data());
     return kExitRuntimeError;
