@@ -134,12 +134,10 @@ int Run(const CliArgs& args) {
   times.read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
   PipelineProgress progress;
-  uint64_t total_bytes = 0;
-  for (const CorpusInput& input : corpus.inputs()) total_bytes += input.buffer.size();
   PipelineResult result;
   {
     const bool show = args.progress.value_or(isatty(STDERR_FILENO) != 0) && args.quiet == 0;
-    ProgressLine line(&progress, total_bytes, show);
+    ProgressLine line(&progress, corpus.SizeHintBytes(), show);
     result = RunPipeline(corpus, *pipeline_options, &progress);
   }
 
