@@ -22,6 +22,7 @@
 #                      (default 3 below 1000 MB, 2 below 4000 MB, else 1)
 #   DEDUP_BENCH_T1     auto (default: sizes <= 1000 MB) | 1 | 0: also run --threads 1
 #   DEDUP_BENCH_OUT    results directory (default bench/runs/<YYYY-MM-DD>-<hostname>)
+#   DEDUP_BENCH_NAME   results file name without .md (default e2e), e.g. e2e-4000 for an extra run
 #   DEDUP_BENCH_NO_BUILD=1  use the binaries as they are
 #   DEDUP_BENCH_REV    benchmark a committed revision (e.g. HEAD, main, a hash) instead of the
 #                      working tree: `git archive` exports it under $DEDUP_BENCH_DATA/src-<hash>
@@ -207,7 +208,7 @@ export GXX=$(g++ --version | head -n 1)
 export KERNEL=$(uname -r)
 export HOSTNAME_=$HOST
 export GEN_LOG=$(for s in "${SIZES[@]}"; do cat "$(corpus_dir "$s")/gen.log" 2>/dev/null || true; done)
-python3 - "$OUTDIR/e2e.md" <<'PY'
+python3 - "$OUTDIR/${DEDUP_BENCH_NAME:-e2e}.md" <<'PY'
 import collections, os, re, sys, datetime
 
 out_path = sys.argv[1]
