@@ -30,11 +30,11 @@ uint32_t CountTokensWithDigits(const TokenStream& ts, const LineSpan& line) {
 
 // The token hashes a line is keyed by: digits folded, so that counters and
 // dates do not split a repeated block, except in lines where numbers are a
-// third or more of the words (tables: "Shr 39 cts vs 50 cts"), where the
+// quarter or more of the words (tables: "Qtly div 35 cts vs 35 cts prior"), where the
 // numbers are the content.
 const uint64_t* LineTokens(const TokenStream& ts, const LineSpan& line) {
   const uint32_t with_digits = CountTokensWithDigits(ts, line);
-  const bool numbers_are_content = with_digits >= 2 && 3 * with_digits >= line.num_tokens;
+  const bool numbers_are_content = with_digits >= 2 && 4 * with_digits >= line.num_tokens;
   return (numbers_are_content ? ts.hashes.data() : ts.folded.data()) + line.first_token;
 }
 
@@ -50,10 +50,12 @@ LineZone ZoneOf(uint32_t rank, uint32_t lines_with_tokens) {
 }
 
 // A line that may be a link to another story ("Related stories" lists):
-// near the bottom, as long as a headline, and not a row of figures (tables
-// repeat across short stories, where head and tail lines meet).
-bool IsLinkCandidate(LineZone zone, const TokenStream& ts, const LineSpan& line) {
+// near the bottom of a document long enough that its head and tail do not
+// meet (in short texts a sentence copied from another's opening would pass),
+// as long as a headline, and not a row of figures.
+bool IsLinkCandidate(LineZone zone, uint32_t lines_with_tokens, const TokenStream& ts, const LineSpan& line) {
   constexpr uint32_t kMinWords = 4, kMaxWords = 24;
+  if (lines_with_tokens < static_cast<uint32_t>(kHeadLines + kTailLines)) return false;
   if (zone != LineZone::kTail || line.num_tokens < kMinWords || line.num_tokens > kMaxWords) return false;
   return CountTokensWithDigits(ts, line) < 2;
 }
@@ -172,7 +174,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
         if (tkey.key != 0) s.key_list.push_back(tkey.key);
         if (zone == LineZone::kHead)
           titles[t].push_back(hash);
-        else if (IsLinkCandidate(zone, s.tokens, line))
+        else if (IsLinkCandidate(zone, with_tokens, s.tokens, line))
           listed[t].push_back(hash);
         ++rank;
       }
@@ -286,7 +288,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           const bool is_title = zone == LineZone::kHead;
           TemplateKey tkey = lk.tkey;
           if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
-          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, s.tokens, line)) && link_targets.contains(hash)) {
+          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, with_tokens, s.tokens, line)) &&
+              link_targets.contains(hash)) {
             tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
           }
           if (tkey.key == 0 && !is_candidate(key)) continue;
