@@ -12,13 +12,6 @@ KeyCounter::KeyCounter(uint64_t expected_keys) {
   counters_ = std::make_unique<std::atomic<uint8_t>[]>(size_);  // value-initialised to 0
 }
 
-void KeyCounter::MergeFrom(const KeyCounter& other) {
-  for (uint64_t i = 0; i < size_; ++i) {
-    const uint32_t sum = counters_[i].load(std::memory_order_relaxed) + other.counters_[i].load(std::memory_order_relaxed);
-    counters_[i].store(static_cast<uint8_t>(sum > 255 ? 255 : sum), std::memory_order_relaxed);
-  }
-}
-
 std::vector<uint8_t> KeyCounter::Export() const {
   std::vector<uint8_t> out(size_);
   for (uint64_t i = 0; i < size_; ++i) out[i] = counters_[i].load(std::memory_order_relaxed);

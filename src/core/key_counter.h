@@ -33,11 +33,6 @@ class KeyCounter {
     const uint32_t b = counters_[Slot2(key)].load(std::memory_order_relaxed);
     return a < b ? a : b;
   }
-  uint64_t memory_bytes() const { return size_; }
-
-  // Adds other's counts (same expected_keys), saturating: the result equals
-  // counting both streams into one counter.
-  void MergeFrom(const KeyCounter& other);
   // The raw counters, for exchanging between processes.
   std::vector<uint8_t> Export() const;
   void Import(const std::vector<uint8_t>& counters);  // same size as Export()

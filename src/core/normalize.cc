@@ -85,7 +85,7 @@ char32_t FoldCase(char32_t cp) {
   return cp;
 }
 
-bool IsValidUtf8(const char* p, size_t n) {
+size_t FindInvalidUtf8(const char* p, size_t n) {
   const auto* u = reinterpret_cast<const unsigned char*>(p);
   size_t i = 0;
   while (i < n) {
@@ -95,10 +95,10 @@ bool IsValidUtf8(const char* p, size_t n) {
     }
     size_t len = 0;
     const char32_t cp = DecodeUtf8(u + i, n - i, &len);
-    if (cp == kReplacementChar && len == 1) return false;
+    if (cp == kReplacementChar && len == 1) return i;
     i += len;
   }
-  return true;
+  return n;
 }
 
 }  // namespace dedup

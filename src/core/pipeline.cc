@@ -135,12 +135,6 @@ LshParams PipelineOptions::EffectiveLsh() const {
   return ChooseLshParams(target, num_perm);
 }
 
-void LineStatistics::Merge(LineStatistics&& other) {
-  counts.MergeFrom(other.counts);
-  head_lines.insert(head_lines.end(), other.head_lines.begin(), other.head_lines.end());
-  listed_lines.insert(listed_lines.end(), other.listed_lines.begin(), other.listed_lines.end());
-}
-
 uint64_t LineCounterKeys(uint64_t size_hint_bytes) {
   constexpr uint64_t kBytesPerLineGuess = 40;  // two keys (exact, template) per line
   return 2 * size_hint_bytes / kBytesPerLineGuess;

@@ -132,10 +132,10 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
 // DecideDocuments over all of them. The result equals RunPipeline's.
 
 // Pass 1 output: approximate counts of line keys, and the hashes of head and
-// tail lines that links are found from. Mergeable.
+// tail lines that links are found from. Processes of one run merge them by
+// summing the counters (saturating) and concatenating the line lists.
 struct LineStatistics {
   explicit LineStatistics(uint64_t expected_keys) : counts(expected_keys) {}
-  void Merge(LineStatistics&& other);  // other must have the same expected_keys
   KeyCounter counts;
   std::vector<uint64_t> head_lines;
   std::vector<uint64_t> listed_lines;

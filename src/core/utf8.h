@@ -68,8 +68,11 @@ inline size_t EncodeUtf8(char32_t cp, char* out) {
   return 4;
 }
 
-// True when every byte sequence in [p, p+n) is well-formed UTF-8.
-bool IsValidUtf8(const char* p, size_t n);
+// Offset of the first byte that starts no well-formed UTF-8 sequence in
+// [p, p+n), or n when all of it is valid. One linear scan.
+size_t FindInvalidUtf8(const char* p, size_t n);
+
+inline bool IsValidUtf8(const char* p, size_t n) { return FindInvalidUtf8(p, n) == n; }
 
 }  // namespace dedup
 

@@ -26,17 +26,6 @@ size_t LineEnd(std::string_view bytes, size_t pos) {
 
 }  // namespace
 
-std::string_view TextFramingName(TextFraming framing) {
-  switch (framing) {
-    case TextFraming::kWholeFile: return "whole-file";
-    case TextFraming::kNul: return "nul";
-    case TextFraming::kFormFeed: return "form-feed";
-    case TextFraming::kSeparatorLine: return "doc-sep";
-    case TextFraming::kParagraphs: return "paragraphs";
-  }
-  return "?";
-}
-
 uint64_t Corpus::bad_records() const {
   uint64_t total = 0;
   for (const CorpusInput& in : inputs_) total += in.bad_records;
@@ -186,10 +175,8 @@ absl::Status Corpus::FrameText(CorpusInput& input, uint32_t input_index, const s
       return RecordError(input, line,
                          absl::StrFormat("document of %d bytes exceeds --max-doc-bytes=%d", text.size(), options_.max_doc_bytes));
     }
-    if (!IsValidUtf8(text.data(), text.size())) {
-      size_t ok = 0;
-      while (IsValidUtf8(text.data(), ok + 1)) ++ok;  // error path only: find the first bad byte
-      return RecordError(input, line_of(begin + ok), absl::StrFormat("invalid UTF-8 at byte offset %d", begin + ok));
+    if (const size_t bad = FindInvalidUtf8(text.data(), text.size()); bad != text.size()) {
+      return RecordError(input, line_of(begin + bad), absl::StrFormat("invalid UTF-8 at byte offset %d", begin + bad));
     }
     CorpusDoc doc;
     doc.begin = begin;

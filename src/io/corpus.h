@@ -33,8 +33,6 @@ enum class TextFraming {
   kParagraphs,     // unframed stream: each blank-line separated paragraph
 };
 
-std::string_view TextFramingName(TextFraming framing);
-
 struct CorpusOptions {
   InputFormat format = InputFormat::kAuto;
   std::string doc_sep;  // non-empty: kSeparatorLine

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/hash.h"
+#include "core/utf8.h"
 
 namespace dedup {
 namespace {
@@ -68,6 +69,22 @@ TEST(TokenizerTest, EmptyTextHasOneEmptyLine) {
   EXPECT_TRUE(ts.hashes.empty());
   ASSERT_EQ(ts.lines.size(), 1u);
   EXPECT_EQ(ts.lines[0].num_tokens, 0u);
+}
+
+}  // namespace
+}  // namespace dedup
+
+namespace dedup {
+namespace {
+
+TEST(Utf8Test, FindInvalidUtf8ReportsTheFirstBadByte) {
+  const std::string ok = "caf\xC3\xA9 \xE6\x9D\xB1";
+  EXPECT_EQ(FindInvalidUtf8(ok.data(), ok.size()), ok.size());
+  const std::string bad = "ab\xC3\xA9" "cd\xFF" "ef\x80";
+  EXPECT_EQ(FindInvalidUtf8(bad.data(), bad.size()), 6u);
+  const std::string truncated = "abc\xE6\x9D";
+  EXPECT_EQ(FindInvalidUtf8(truncated.data(), truncated.size()), 3u);
+  EXPECT_FALSE(IsValidUtf8(truncated.data(), truncated.size()));
 }
 
 }  // namespace
