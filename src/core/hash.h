@@ -4,6 +4,7 @@
 #ifndef DEDUP_CORE_HASH_H_
 #define DEDUP_CORE_HASH_H_
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -40,6 +41,18 @@ inline uint64_t HashToken(std::string_view s) {
   std::memcpy(&lo, s.data(), s.size() < 8 ? s.size() : 8);
   if (s.size() > 8) std::memcpy(&hi, s.data() + 8, s.size() - 8);
   return Mix64(lo ^ Mix64(hi ^ (0x9e3779b97f4a7c15ULL * (s.size() + 1))));
+}
+
+// HashToken(string_view(p, size)) for a p with 16 readable bytes: two word
+// loads and masks instead of variable-length copies.
+inline uint64_t HashTokenPadded(const char* p, size_t size) {
+  if (size > 16 || std::endian::native != std::endian::little) return HashToken(std::string_view(p, size));
+  uint64_t lo, hi;
+  std::memcpy(&lo, p, 8);
+  std::memcpy(&hi, p + 8, 8);
+  lo &= size >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
+  hi &= size <= 8 ? 0 : size == 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (size - 8))) - 1;
+  return Mix64(lo ^ Mix64(hi ^ (0x9e3779b97f4a7c15ULL * (size + 1))));
 }
 
 }  // namespace dedup

@@ -1,6 +1,9 @@
 #include "core/tokenize.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 
 #include "core/hash.h"
 #include "core/normalize.h"
@@ -43,6 +46,57 @@ void Tokenizer::Flush(TokenStream* out) {
   token_has_digit_ = false;
 }
 
+template <typename CloseLine>
+size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line) {
+  switch (kByteClass[p[i]]) {
+    case kLetter:
+    case kDigitByte: {
+      // The whole run of ASCII letters and digits at once.
+      size_t j = i;
+      uint8_t cls;
+      while (j < n && ((cls = kByteClass[p[j]]) == kLetter || cls == kDigitByte)) {
+        token_has_digit_ |= cls == kDigitByte;
+        token_.push_back(static_cast<char>(cls == kLetter ? (p[j] | 0x20) : p[j]));
+        ++j;
+      }
+      return j;
+    }
+    case kNewline:
+      close_line(i, i + 1);
+      return i + 1;
+    case kSep:
+      Flush(out);
+      return i + 1;
+    default: {
+      size_t len = 0;
+      const char32_t cp = DecodeUtf8(p + i, n - i, &len);
+      switch (ClassifyCodePoint(cp)) {
+        case CharClass::kSeparator:
+          Flush(out);
+          break;
+        case CharClass::kDigit:
+          token_has_digit_ = true;
+          [[fallthrough]];
+        case CharClass::kWord: {
+          char buf[4];
+          token_.append(buf, EncodeUtf8(FoldCase(cp), buf));
+          break;
+        }
+        case CharClass::kIdeograph: {
+          Flush(out);
+          char buf[4];
+          token_.append(buf, EncodeUtf8(cp, buf));
+          Flush(out);
+          break;
+        }
+      }
+      return i + len;
+    }
+  }
+}
+
+Tokenizer::Tokenizer(bool fast_path) : classify_(fast_path ? BestClassifyWindow() : nullptr) {}
+
 void Tokenizer::Tokenize(std::string_view text, TokenStream* out) {
   out->clear();
   token_.clear();
@@ -60,57 +114,62 @@ void Tokenizer::Tokenize(std::string_view text, TokenStream* out) {
     line.begin = static_cast<uint32_t>(next);
     line.first_token = static_cast<uint32_t>(out->hashes.size());
   };
+  alignas(32) unsigned char tail[ByteWindow::kBytes];
+  bool byte_path = classify_ == nullptr;
   size_t i = 0;
   while (i < n) {
-    const unsigned char c = p[i];
-    switch (kByteClass[c]) {
-      case kLetter:
-      case kDigitByte: {
-        // ASCII fast path: the whole run of letters and digits at once.
-        size_t j = i;
-        uint8_t cls;
-        while (j < n && ((cls = kByteClass[p[j]]) == kLetter || cls == kDigitByte)) {
-          token_has_digit_ |= cls == kDigitByte;
-          token_.push_back(static_cast<char>(cls == kLetter ? (p[j] | 0x20) : p[j]));
-          ++j;
-        }
-        i = j;
-        break;
+    if (!byte_path) {
+      // One window at i; no token is open here, so a letter at i starts one.
+      const unsigned char* src = p + i;
+      size_t len = ByteWindow::kBytes;
+      if (n - i < len) {
+        len = n - i;
+        std::memset(tail, 0, sizeof(tail));
+        std::memcpy(tail, src, len);
+        src = tail;
       }
-      case kNewline:
-        close_line(i, i + 1);
-        ++i;
-        break;
-      case kSep:
-        Flush(out);
-        ++i;
-        break;
-      default: {
-        size_t len = 0;
-        const char32_t cp = DecodeUtf8(p + i, n - i, &len);
-        switch (ClassifyCodePoint(cp)) {
-          case CharClass::kSeparator:
-            Flush(out);
-            break;
-          case CharClass::kDigit:
-            token_has_digit_ = true;
-            [[fallthrough]];
-          case CharClass::kWord: {
-            char buf[4];
-            token_.append(buf, EncodeUtf8(FoldCase(cp), buf));
-            break;
-          }
-          case CharClass::kIdeograph: {
-            Flush(out);
-            char buf[4];
-            token_.append(buf, EncodeUtf8(cp, buf));
-            Flush(out);
-            break;
-          }
+      classify_(src, &window_);
+      const ByteWindow& w = window_;
+      // The first non-ASCII byte ends what this window can do (65: none).
+      const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
+      const size_t limit = std::min<size_t>(high, len);
+      const uint64_t below = limit == 64 ? ~uint64_t{0} : (uint64_t{1} << limit) - 1;
+      const uint64_t starts = w.alnum & ~(w.alnum << 1);
+      uint64_t events = (starts | w.newline) & below;
+      size_t resume = i + limit;
+      byte_path = limit < len;  // stopped at a non-ASCII byte
+      while (events != 0) {
+        const int b = std::countr_zero(events);
+        events &= events - 1;
+        if ((w.newline >> b) & 1) {
+          close_line(i + b, i + b + 1);
+          continue;
         }
-        i += len;
+        const int e = b + std::countr_one(w.alnum >> b);
+        const bool runs_past_window = e == ByteWindow::kBytes && i + ByteWindow::kBytes < n;
+        if (runs_past_window || e == high) {
+          // The token goes on where this window cannot see (or into a
+          // non-ASCII letter): start again at it, byte by byte when the
+          // window cannot hold it.
+          resume = i + b;
+          byte_path = e == high || b == 0;
+          break;
+        }
+        const int size = e - b;
+        const uint64_t bits = (size == 64 ? ~uint64_t{0} : (uint64_t{1} << size) - 1) << b;
+        const uint64_t h = HashTokenPadded(w.lower + b, size);
+        out->hashes.push_back(h);
+        out->folded.push_back((w.digit & bits) != 0 ? HashTokenPadded(w.folded + b, size) : h);
       }
+      i = resume;
+      continue;
     }
+    // Byte path: at least one character, then on until no token is open and
+    // the next byte is ASCII.
+    do {
+      i = ByteStep(p, n, i, out, close_line);
+    } while (i < n && (!token_.empty() || p[i] >= 0x80));
+    byte_path = classify_ == nullptr;
   }
   if (line.begin < n || out->lines.empty() || !token_.empty()) close_line(n, n);
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/byte_window.h"
+
 namespace dedup {
 
 // One '\n'-terminated line of a document. [begin, end) excludes the newline
@@ -37,14 +39,25 @@ struct TokenStream {
 
 // Reusable tokeniser: owns its scratch, so after warm-up no document allocates.
 // Not thread-safe; use one per thread. Documents are limited to 4 GiB.
+//
+// Runs of ASCII text go through a fast path that classifies 64 bytes at a
+// time (core/byte_window.h) and hashes each token straight from the window;
+// the rest (non-ASCII, tokens of 64 bytes or more) goes byte by byte. Both
+// give the same hashes; `fast_path = false` forces the byte path, for tests.
 class Tokenizer {
  public:
+  explicit Tokenizer(bool fast_path = true);
   void Tokenize(std::string_view text, TokenStream* out);
 
  private:
+  // One character of the byte path at p[i]; returns the next position.
+  template <typename CloseLine>
+  size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
   void Flush(TokenStream* out);
-  std::string token_;  // the normalised bytes of the token being built
+  ClassifyWindowFn classify_;
+  std::string token_;  // the normalised bytes of the token being built (byte path)
   bool token_has_digit_ = false;
+  ByteWindow window_;
 };
 
 }  // namespace dedup

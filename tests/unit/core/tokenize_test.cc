@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
+#include "core/byte_window.h"
 #include "core/hash.h"
 #include "core/utf8.h"
 
@@ -62,6 +66,66 @@ TEST(TokenizerTest, LinesCarryByteRangesAndTokenRanges) {
   EXPECT_EQ(ts.lines[2].num_tokens, 3u);
   EXPECT_EQ(text.substr(ts.lines[3].begin, ts.lines[3].end - ts.lines[3].begin), "last");
   EXPECT_EQ(ts.lines[3].next, text.size());
+}
+
+// The 64-byte fast path must give exactly the byte path's tokens and lines:
+// random mixes of ASCII words, digits, newlines, CR, punctuation, accented
+// and CJK letters, invalid bytes and long tokens, at every length around the
+// window size.
+TEST(TokenizerTest, FastPathEqualsBytePath) {
+  const std::vector<std::string> pieces = {
+      "a", "Word", "the", "ABCdef", "2024", "x9", " ", "  ", "\n", "\r\n", ",", ".", "--", "\t",
+      "caf\xC3\xA9", "\xC3\x89T\xC3\x89", "\xE6\x9D\xB1\xE4\xBA\xAC", "\xE2\x80\x9C", "\xE2\x80\x94",
+      "\xFF", "\x80", "\xE4\xBA", "\xD0\x9C\xD0\x98", std::string(17, 'q'), std::string(63, 'z'),
+      std::string(64, 'Y'), std::string(70, '7'), std::string(1, '\0'), "\xC2\xA0"};
+  std::mt19937 rng(7);
+  Tokenizer fast(true), slow(false);
+  TokenStream a, b;
+  for (int round = 0; round < 4000; ++round) {
+    std::string text;
+    const size_t target = rng() % 300;
+    while (text.size() < target) text += pieces[rng() % pieces.size()];
+    if (round % 3 == 0) text.resize(target);  // cut anywhere, even inside a UTF-8 sequence
+    fast.Tokenize(text, &a);
+    slow.Tokenize(text, &b);
+    ASSERT_EQ(a.hashes, b.hashes) << "round " << round;
+    ASSERT_EQ(a.folded, b.folded) << "round " << round;
+    ASSERT_EQ(a.lines.size(), b.lines.size()) << "round " << round;
+    for (size_t l = 0; l < a.lines.size(); ++l) {
+      ASSERT_EQ(a.lines[l].begin, b.lines[l].begin);
+      ASSERT_EQ(a.lines[l].end, b.lines[l].end);
+      ASSERT_EQ(a.lines[l].next, b.lines[l].next);
+      ASSERT_EQ(a.lines[l].first_token, b.lines[l].first_token);
+      ASSERT_EQ(a.lines[l].num_tokens, b.lines[l].num_tokens);
+    }
+  }
+}
+
+TEST(ByteWindowTest, EveryImplementationGivesTheScalarBits) {
+  std::vector<ClassifyWindowFn> impls = {ClassifyWindowSse2(), ClassifyWindowAvx2()};
+  std::mt19937 rng(11);
+  alignas(32) unsigned char src[64];
+  for (int round = 0; round < 2000; ++round) {
+    for (unsigned char& c : src) c = static_cast<unsigned char>(round < 4 ? round * 64 + (&c - src) : rng());
+    ByteWindow want, got;
+    ClassifyWindowScalar(src, &want);
+    for (ClassifyWindowFn f : impls) {
+      if (f == nullptr) continue;
+      f(src, &got);
+      ASSERT_EQ(got.alnum, want.alnum);
+      ASSERT_EQ(got.digit, want.digit);
+      ASSERT_EQ(got.newline, want.newline);
+      ASSERT_EQ(got.high, want.high);
+      ASSERT_EQ(std::memcmp(got.lower, want.lower, sizeof(want.lower)), 0);
+      ASSERT_EQ(std::memcmp(got.folded, want.folded, sizeof(want.folded)), 0);
+    }
+  }
+}
+
+TEST(HashTest, HashTokenPaddedEqualsHashToken) {
+  char buf[48];
+  for (int i = 0; i < 48; ++i) buf[i] = static_cast<char>('a' + i % 26);
+  for (size_t size = 1; size <= 32; ++size) EXPECT_EQ(HashTokenPadded(buf, size), HashToken({buf, size})) << size;
 }
 
 TEST(TokenizerTest, EmptyTextHasOneEmptyLine) {
