@@ -179,6 +179,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       for (const uint64_t key : s.key_list) line_counts.Prefetch(key);
       for (const uint64_t key : s.key_list) line_counts.Add(key);
     }
+    docs.Release(begin, end);  // the next pass reads them again; meanwhile they need no memory
     if (progress != nullptr) {
       progress->docs_done += end - begin;
       progress->bytes_done += bytes;
@@ -340,6 +341,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       }
       noncand_sizes[d] = s.distinct.Estimate();
     }
+    docs.Release(begin, end);  // the next pass reads them again; meanwhile they need no memory
     if (progress != nullptr) {
       progress->docs_done += end - begin;
       progress->bytes_done += bytes;

@@ -45,6 +45,10 @@ class DocumentSource {
   virtual uint32_t SourceId(size_t doc) const = 0;
   // Roughly the total text size, to size fixed tables (0: unknown).
   virtual uint64_t SizeHintBytes() const { return 0; }
+  // Documents [begin, end) will not be read again in this pass: a source
+  // backed by mapped files may drop their pages (they are read again from
+  // the page cache on demand). A hint; thread-safe.
+  virtual void Release(size_t /*begin*/, size_t /*end*/) const {}
 };
 
 enum class KeepPolicy { kFirst, kLongest };

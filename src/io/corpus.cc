@@ -292,6 +292,17 @@ absl::Status Corpus::FrameWet(CorpusInput& input, uint32_t input_index) {
   return absl::OkStatus();
 }
 
+void Corpus::Release(size_t begin, size_t end) const {
+  // One madvise per run of documents from the same input.
+  while (begin < end) {
+    const uint32_t input = docs_[begin].input;
+    size_t last = begin;
+    while (last + 1 < end && docs_[last + 1].input == input) ++last;
+    inputs_[input].buffer.ReleasePages(docs_[begin].header_begin, docs_[last].sep_end);
+    begin = last + 1;
+  }
+}
+
 std::string_view Corpus::Text(size_t d, std::string* scratch) const {
   const CorpusDoc& doc = docs_[d];
   const CorpusInput& input = inputs_[doc.input];

@@ -83,6 +83,7 @@ class Corpus : public DocumentSource {
   size_t size() const override { return docs_.size(); }
   std::string_view Text(size_t doc, std::string* scratch) const override;
   uint32_t SourceId(size_t doc) const override { return doc_source_[doc]; }
+  void Release(size_t begin, size_t end) const override;
   uint64_t SizeHintBytes() const override {
     uint64_t total = 0;
     for (const CorpusInput& input : inputs_) total += input.buffer.size();

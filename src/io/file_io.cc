@@ -188,6 +188,16 @@ void InputBuffer::Reset() {
   owned_.clear();
 }
 
+void InputBuffer::ReleasePages(size_t begin, size_t end) const {
+  if (map_ == nullptr) return;
+  static const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  // Whole pages around the range: a page shared with a neighbour that is
+  // still being read is simply faulted in again.
+  begin = begin / page * page;
+  end = std::min(map_size_, (end + page - 1) / page * page);
+  if (begin < end) ::madvise(static_cast<char*>(map_) + begin, end - begin, MADV_DONTNEED);
+}
+
 InputBuffer InputBuffer::FromString(std::string bytes) {
   InputBuffer buffer;
   buffer.owned_ = std::move(bytes);

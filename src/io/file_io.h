@@ -43,6 +43,10 @@ class InputBuffer {
   }
   size_t size() const { return bytes().size(); }
   bool is_mapped() const { return map_ != nullptr; }
+  // Drops the mapped pages covering bytes [begin, end) from this process's
+  // memory; they are read back from the file (page cache) when touched again.
+  // No-op for bytes held in memory.
+  void ReleasePages(size_t begin, size_t end) const;
 
  private:
   friend absl::StatusOr<InputBuffer> ReadInput(const std::string& path);

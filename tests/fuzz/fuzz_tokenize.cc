@@ -2,7 +2,8 @@
 // Normalisation and tokenisation on arbitrary bytes: never crashes, lines
 // tile the text exactly, token ranges tile the token list, and a token's
 // hash does not depend on what surrounds the text (prefixing a newline
-// shifts the lines but keeps the hashes).
+// shifts the lines but keeps the hashes), and the fast path equals the byte
+// path.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -37,5 +38,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::TokenStream shifted;
   tokenizer.Tokenize("\n" + std::string(text), &shifted);
   Check(shifted.hashes == ts.hashes);
+  // The 64-byte fast path and the byte path agree on everything.
+  dedup::Tokenizer byte_path(false);
+  dedup::TokenStream slow;
+  byte_path.Tokenize(text, &slow);
+  Check(slow.hashes == ts.hashes && slow.folded == ts.folded && slow.lines.size() == ts.lines.size());
+  for (size_t l = 0; l < ts.lines.size(); ++l) {
+    Check(slow.lines[l].begin == ts.lines[l].begin && slow.lines[l].end == ts.lines[l].end &&
+          slow.lines[l].next == ts.lines[l].next && slow.lines[l].num_tokens == ts.lines[l].num_tokens);
+  }
   return 0;
 }
