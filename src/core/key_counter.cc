@@ -9,7 +9,9 @@ KeyCounter::KeyCounter(uint64_t expected_keys) {
   constexpr uint64_t kMinCounters = 1 << 16;
   size_ = std::bit_ceil(std::max<uint64_t>(kMinCounters, expected_keys * 4));
   mask_ = size_ - 1;
-  counters_ = std::make_unique<std::atomic<uint8_t>[]>(size_);  // value-initialised to 0
+  static_assert(sizeof(std::atomic<uint8_t>) == 1 && std::atomic<uint8_t>::is_always_lock_free);
+  memory_ = LargeBuffer(size_);  // zeroed: every counter starts at 0
+  counters_ = static_cast<std::atomic<uint8_t>*>(memory_.data());
 }
 
 std::vector<uint8_t> KeyCounter::Export() const {

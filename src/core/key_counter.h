@@ -14,6 +14,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/large_buffer.h"
+
 namespace dedup {
 
 class KeyCounter {
@@ -52,7 +54,8 @@ class KeyCounter {
 
   uint64_t size_;
   uint64_t mask_;
-  std::unique_ptr<std::atomic<uint8_t>[]> counters_;
+  LargeBuffer memory_;
+  std::atomic<uint8_t>* counters_ = nullptr;  // size_ counters in memory_
 };
 
 }  // namespace dedup
