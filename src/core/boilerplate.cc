@@ -1,15 +1,21 @@
 #include "core/boilerplate.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <tuple>
 #include <utility>
 
+#include "core/byte_window.h"
 #include "core/hash.h"
 
 namespace dedup {
 namespace {
 
 bool IsAsciiAlnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
+
+constexpr int kLabelWords = 4;
+constexpr size_t kLabelBytes = 32, kPrefixBytes = 12, kLongWordBytes = 8, kZoneWordBytes = 5;
 
 uint64_t SourceSalt(uint32_t source_id) { return Mix64(0x736f75726365ULL + source_id); }
 
@@ -28,9 +34,7 @@ uint64_t BlockKey(uint32_t source_id, uint64_t line_hash) {
 
 uint64_t LinkKey(uint64_t line_hash) { return Mix64(line_hash ^ 0x4c494e4bULL) | 0x8000000000000000ULL; }
 
-TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line) {
-  constexpr int kLabelWords = 4;
-  constexpr size_t kLabelBytes = 32, kPrefixBytes = 12, kLongWordBytes = 8, kZoneWordBytes = 5;
+TemplateKey MakeTemplateKeyBytewise(uint32_t source_id, LineZone zone, std::string_view line) {
   // Lower-cased words of the start of the line, up to a ':' or '|'.
   char label[kLabelBytes];
   size_t label_size = 0;
@@ -63,6 +67,99 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
   if (zone != LineZone::kBody && first_word_size >= kZoneWordBytes) {
     const uint64_t zone_salt = static_cast<uint64_t>(zone) << 40;
     return {TemplateHash({label, first_word_size}, TemplateKind::kZoneWord, source_id) ^ zone_salt,
+            TemplateKind::kZoneWord};
+  }
+  return {};
+}
+
+namespace {
+
+// Bit i set where src[i] is ':' or '|' (exact SWAR zero-byte test per word).
+uint64_t LabelEndMask(const unsigned char* src) {
+  uint64_t mask = 0;
+  for (int k = 0; k < ByteWindow::kBytes; k += 8) {
+    uint64_t word;
+    std::memcpy(&word, src + k, 8);
+    uint64_t hits = 0;
+    for (const uint64_t pattern : {0x3a3a3a3a3a3a3a3aULL, 0x7c7c7c7c7c7c7c7cULL}) {
+      const uint64_t x = word ^ pattern;  // zero bytes where equal
+      const uint64_t t = ((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7f7f7f7f7f7f7f7fULL) | x;
+      hits |= ~t & 0x8080808080808080ULL;
+    }
+    // One bit per byte: gather the byte-high bits.
+    mask |= (((hits >> 7) * 0x0102040810204080ULL) >> 56) << k;
+  }
+  return mask;
+}
+
+}  // namespace
+
+TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line) {
+  // The same walk as MakeTemplateKeyBytewise, over bit masks of the first 64
+  // bytes: a word per step instead of a byte. Lines whose first words do not
+  // fit in the window take the byte walk.
+  static const ClassifyWindowFn classify = BestClassifyWindow();
+  alignas(32) unsigned char buf[ByteWindow::kBytes];
+  const auto* src = reinterpret_cast<const unsigned char*>(line.data());
+  const size_t n = std::min<size_t>(line.size(), ByteWindow::kBytes);
+  const bool continues = line.size() > ByteWindow::kBytes;
+  if (n < ByteWindow::kBytes) {
+    std::memset(buf, 0, sizeof(buf));
+    if (n > 0) std::memcpy(buf, src, n);
+    src = buf;
+  }
+  ByteWindow w;
+  classify(src, &w);
+  const uint64_t high = w.high, alnum = w.alnum;
+  const uint64_t label_end = LabelEndMask(src);
+  auto bits = [](size_t from, size_t to) {  // [from, to) as a mask, to <= 64
+    const uint64_t upto = to >= 64 ? ~uint64_t{0} : (uint64_t{1} << to) - 1;
+    return from >= 64 ? 0 : upto & ~((uint64_t{1} << from) - 1);
+  };
+  size_t word_begin[kLabelWords + 1], word_size[kLabelWords + 1];
+  int words = 0;
+  size_t label_size = 0, pos = 0;
+  auto label = [&](char* out) {
+    size_t size = 0;
+    for (int j = 0; j < words && size < kLabelBytes; ++j) {
+      for (size_t b = 0; b < word_size[j] && size < kLabelBytes; ++b) out[size++] = w.lower[word_begin[j] + b];
+      if (size < kLabelBytes) out[size++] = ' ';
+    }
+    return size;
+  };
+  while (words <= kLabelWords) {
+    const uint64_t ahead = alnum & bits(pos, 64);
+    const size_t next = ahead != 0 ? std::countr_zero(ahead) : n;
+    if (next == n && continues) return MakeTemplateKeyBytewise(source_id, zone, line);
+    const uint64_t gap = bits(pos, next);
+    if (words >= 1 && label_size >= 4 && label_size < kLabelBytes && (label_end & gap) != 0) {
+      const size_t colon = std::countr_zero(label_end & gap);
+      if ((high & bits(pos, colon)) != 0) return {};
+      if (colon + 1 >= line.size()) return {};
+      char text[kLabelBytes];
+      return {TemplateHash({text, label(text)}, TemplateKind::kLabel, source_id), TemplateKind::kLabel};
+    }
+    if ((high & gap) != 0) return {};  // ASCII words only
+    if (next == n) break;
+    const size_t end = next + std::countr_one(alnum >> next);
+    if (end == ByteWindow::kBytes && continues) return MakeTemplateKeyBytewise(source_id, zone, line);
+    word_begin[words] = next;
+    word_size[words] = end - next;
+    label_size = std::min(kLabelBytes, label_size + (end - next));
+    if (label_size < kLabelBytes) ++label_size;
+    ++words;
+    pos = end;
+  }
+  if (words == 0) return {};
+  const size_t first_word_size = word_size[0];
+  const char* first = w.lower + word_begin[0];
+  if (first_word_size >= kLongWordBytes) {
+    return {TemplateHash({first, std::min(first_word_size, kPrefixBytes)}, TemplateKind::kLongWord, source_id),
+            TemplateKind::kLongWord};
+  }
+  if (zone != LineZone::kBody && first_word_size >= kZoneWordBytes) {
+    const uint64_t zone_salt = static_cast<uint64_t>(zone) << 40;
+    return {TemplateHash({first, first_word_size}, TemplateKind::kZoneWord, source_id) ^ zone_salt,
             TemplateKind::kZoneWord};
   }
   return {};

@@ -61,6 +61,9 @@ struct TemplateKey {
 
 // The template key of a line (ASCII words only; see the file comment).
 TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line);
+// The same, one byte at a time: the reference the fast version is tested
+// against, and its fallback for lines whose first words pass 64 bytes.
+TemplateKey MakeTemplateKeyBytewise(uint32_t source_id, LineZone zone, std::string_view line);
 
 // One occurrence of a candidate line in a document: [begin, next) is the line
 // with its terminator. 40 bytes; a corpus has about one per boilerplate line.
