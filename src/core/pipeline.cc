@@ -185,6 +185,9 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       progress->bytes_done += bytes;
     }
   });
+  // Pages mapped again around other threads' faults (the kernel maps a few
+  // neighbours of each) are dropped here.
+  docs.Release(0, n);
   for (int t = 0; t < threads; ++t) {
     stats->head_lines.insert(stats->head_lines.end(), titles[t].begin(), titles[t].end());
     stats->listed_lines.insert(stats->listed_lines.end(), listed[t].begin(), listed[t].end());
@@ -242,10 +245,20 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   std::vector<uint32_t>& noncand_sigs = fp.noncand_sigs;
   std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
-  std::vector<std::vector<BlockOccurrence>> chunk_occurrences(num_chunks);
+  // Occurrences go to one growing vector per thread (few large blocks, which
+  // malloc returns to the system when freed; a vector per chunk left ~25% of
+  // them as heap fragments), with each chunk's range, then into document order.
+  struct ChunkRange {
+    int thread = 0;
+    size_t begin = 0, end = 0;
+  };
+  std::vector<std::vector<BlockOccurrence>> thread_occurrences(threads);
+  std::vector<ChunkRange> chunk_ranges(num_chunks);
   std::vector<absl::flat_hash_map<uint64_t, LineSketch>> thread_sketches(threads);
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
+    std::vector<BlockOccurrence>& chunk_occurrences = thread_occurrences[t];
+    chunk_ranges[chunk] = {t, chunk_occurrences.size(), 0};
     size_t bytes = 0;
     for (size_t d = begin; d < end; ++d) {
       const std::string_view text = docs.Text(d, &s.text);
@@ -303,12 +316,12 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           occ.num_tokens = static_cast<uint16_t>(std::min<uint32_t>(line.num_tokens, UINT16_MAX));
           occ.template_kind = tkey.kind;
           occ.is_title = is_title;
-          chunk_occurrences[chunk].push_back(occ);
+          chunk_occurrences.push_back(occ);
           // The sketch is of the exact text (digits kept), so that lines
           // differing only in numbers never make documents identical.
           const uint64_t sketch_key =
               HashBytes(ts.hashes.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
-          chunk_occurrences[chunk].back().sketch_key = sketch_key;
+          chunk_occurrences.back().sketch_key = sketch_key;
           auto [it, inserted] = thread_sketches[t].try_emplace(sketch_key);
           if (inserted) it->second.shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
         }
@@ -341,19 +354,22 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       }
       noncand_sizes[d] = s.distinct.Estimate();
     }
+    chunk_ranges[chunk].end = chunk_occurrences.size();
     docs.Release(begin, end);  // the next pass reads them again; meanwhile they need no memory
     if (progress != nullptr) {
       progress->docs_done += end - begin;
       progress->bytes_done += bytes;
     }
   });
+  docs.Release(0, n);  // as in CountLines
   size_t total = 0;
-  for (const auto& v : chunk_occurrences) total += v.size();
+  for (const auto& v : thread_occurrences) total += v.size();
   fp.occurrences.reserve(total);
-  for (auto& v : chunk_occurrences) {
-    fp.occurrences.insert(fp.occurrences.end(), v.begin(), v.end());
-    v = {};
+  for (const ChunkRange& r : chunk_ranges) {
+    const auto& v = thread_occurrences[r.thread];
+    fp.occurrences.insert(fp.occurrences.end(), v.begin() + r.begin, v.begin() + r.end);
   }
+  thread_occurrences = {};
   fp.sketches = std::move(thread_sketches[0]);
   for (int t = 1; t < threads; ++t) {
     for (auto& [key, sk] : thread_sketches[t]) fp.sketches.try_emplace(key, std::move(sk));
