@@ -1174,9 +1174,14 @@ def main() -> int:
                     help="number of outlets (default: 20-60 by size)")
     ap.add_argument("--no-hard-negatives", action="store_true",
                     help="no earnings tables and no follow-up stories")
-    ap.add_argument("--jobs", type=int, default=min(8, os.cpu_count() or 1),
-                    help="render in this many processes (output does not depend on it)")
+    ap.add_argument("--jobs", type=int, default=0,
+                    help="render in this many processes (output does not depend on it; "
+                         "default: 1 below 20 MB, else up to 8)")
     args = ap.parse_args()
+    if args.jobs <= 0:
+        # Small corpora (the tests') render in-process: a worker pool costs more
+        # than it saves there, and a forked pool once hung in a CI-like run.
+        args.jobs = 1 if args.size_mb < 20 else min(8, os.cpu_count() or 1)
 
     t0 = time.time()
     base_desc, records, bundled = load_base_records(args.base)
