@@ -1,0 +1,301 @@
+// File: io/json_scan.h
+// Byte-scanning primitives behind the JSONL parser, framing and writer:
+// string-body scans (16 bytes per step with SSE2, 8 with SWAR, then bytes),
+// UTF-8 sequence checks, and decoding of a string body that was already
+// validated. Every fast scan has a byte-at-a-time *Scalar twin with the same
+// result; the twins exist for the tests and for the tails.
+#ifndef DEDUP_IO_JSON_SCAN_H_
+#define DEDUP_IO_JSON_SCAN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace dedup::internal {
+
+using Byte = unsigned char;
+
+inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
+// SWAR needs byte 0 in the low bits.
+inline constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+inline uint64_t Load64(const Byte* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// High bit set in each byte equal to c. Borrows can set false bits only above
+// a true hit, so the lowest set bit is exact (the callers only use that one).
+inline uint64_t ByteEqualMask(uint64_t v, Byte c) {
+  const uint64_t x = v ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// High bit set in each byte that is '"', '\\' or < 0x20 (what a JSON string
+// must escape); lowest set bit exact as above.
+inline uint64_t EscapeNeededMask(uint64_t v) {
+  return ByteEqualMask(v, '"') | ByteEqualMask(v, '\\') | ((v - kOnes * 0x20) & ~v & kHighs);
+}
+
+// As EscapeNeededMask, plus bytes >= 0x80.
+inline uint64_t StringSpecialMask(uint64_t v) { return EscapeNeededMask(v) | (v & kHighs); }
+
+inline bool IsEscapeNeeded(Byte c) { return c == '"' || c == '\\' || c < 0x20; }
+inline bool IsStringSpecial(Byte c) { return IsEscapeNeeded(c) || c >= 0x80; }
+
+inline const Byte* FindStringSpecialScalar(const Byte* p, const Byte* end) {
+  while (p < end && !IsStringSpecial(*p)) ++p;
+  return p;
+}
+
+// First byte in [p, end) that is '"', '\\', < 0x20 or >= 0x80, or end.
+inline const Byte* FindStringSpecial(const Byte* p, const Byte* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // The signed compare "< 0x20" also catches 0x80..0xFF.
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                     _mm_cmplt_epi8(v, space));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  if constexpr (kLittleEndian) {
+    while (end - p >= 8) {
+      const uint64_t mask = StringSpecialMask(Load64(p));
+      if (mask != 0) return p + (__builtin_ctzll(mask) >> 3);
+      p += 8;
+    }
+  }
+  return FindStringSpecialScalar(p, end);
+}
+
+inline const Byte* FindEscapeNeededScalar(const Byte* p, const Byte* end) {
+  while (p < end && !IsEscapeNeeded(*p)) ++p;
+  return p;
+}
+
+// First byte in [p, end) that a JSON string must escape, or end.
+inline const Byte* FindEscapeNeeded(const Byte* p, const Byte* end) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i max_control = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    // Unsigned v <= 0x1F  <=>  min(v, 0x1F) == v.
+    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, max_control), v);
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), control);
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
+    p += 16;
+  }
+#endif
+  if constexpr (kLittleEndian) {
+    while (end - p >= 8) {
+      const uint64_t mask = EscapeNeededMask(Load64(p));
+      if (mask != 0) return p + (__builtin_ctzll(mask) >> 3);
+      p += 8;
+    }
+  }
+  return FindEscapeNeededScalar(p, end);
+}
+
+// Length (2..4) of the well-formed UTF-8 sequence starting at the non-ASCII
+// byte *p, or 0 if it is ill-formed (overlong, surrogate, > U+10FFFF,
+// truncated, stray continuation byte). Table 3-7 of the Unicode standard.
+inline int Utf8SequenceLength(const Byte* p, const Byte* end) {
+  const Byte c = p[0];
+  const ptrdiff_t avail = end - p;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return (avail >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+  if (c < 0xF0) {
+    if (avail < 3) return 0;
+    const Byte lo = c == 0xE0 ? 0xA0 : 0x80;
+    const Byte hi = c == 0xED ? 0x9F : 0xBF;
+    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80) return 0;
+    return 3;
+  }
+  if (c < 0xF5) {
+    if (avail < 4) return 0;
+    const Byte lo = c == 0xF0 ? 0x90 : 0x80;
+    const Byte hi = c == 0xF4 ? 0x8F : 0xBF;
+    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+// Skips the well-formed UTF-8 sequences starting at the non-ASCII byte *p
+// while the bytes stay non-ASCII (CJK text: 3 bytes per character); returns
+// the first ASCII byte, end, or the start of an ill-formed sequence.
+inline const Byte* SkipNonAsciiUtf8(const Byte* p, const Byte* end) {
+  do {
+    const int n = Utf8SequenceLength(p, end);
+    if (n == 0) return p;
+    p += n;
+  } while (p < end && *p >= 0x80);
+  return p;
+}
+
+// Scans a JSON string body from p: returns the first '"', '\\', byte < 0x20
+// or start of an ill-formed UTF-8 sequence, or end. So *result >= 0x80 means
+// invalid UTF-8 there.
+inline const Byte* ScanStringBodyScalar(const Byte* p, const Byte* end) {
+  for (;;) {
+    p = FindStringSpecialScalar(p, end);
+    if (p == end || *p < 0x80) return p;
+    const Byte* next = SkipNonAsciiUtf8(p, end);
+    if (next == p) return p;
+    p = next;
+  }
+}
+
+inline const Byte* ScanStringBody(const Byte* p, const Byte* end) {
+  for (;;) {
+    p = FindStringSpecial(p, end);
+    if (p == end || *p < 0x80) return p;
+    const Byte* next = SkipNonAsciiUtf8(p, end);
+    if (next == p) return p;
+    p = next;
+  }
+}
+
+// Writes the UTF-8 encoding of cp (<= 0x10FFFF) at out; returns its length.
+inline size_t EncodeUtf8To(uint32_t cp, Byte* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<Byte>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<Byte>(0xC0 | (cp >> 6));
+    out[1] = static_cast<Byte>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<Byte>(0xE0 | (cp >> 12));
+    out[1] = static_cast<Byte>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<Byte>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<Byte>(0xF0 | (cp >> 18));
+  out[1] = static_cast<Byte>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<Byte>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<Byte>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+inline int HexValue(Byte c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Decodes the escape at *src (a backslash) of a validated string body,
+// writes its bytes at *dst and advances both. Never reads at or past end:
+// a malformed escape (a broken precondition) decodes to its backslash alone.
+inline void DecodeValidEscape(const Byte** src, Byte** dst, const Byte* end) {
+  const Byte* s = *src;
+  Byte* d = *dst;
+  const Byte c = end - s >= 2 ? s[1] : 0;
+  Byte out = c;  // '"', '\\', '/'
+  switch (c) {
+    case 'b': out = '\b'; break;
+    case 'f': out = '\f'; break;
+    case 'n': out = '\n'; break;
+    case 'r': out = '\r'; break;
+    case 't': out = '\t'; break;
+    case 'u': {
+      uint32_t cp = 0;
+      const Byte* q = s + 2;
+      auto hex4 = [&](const Byte* h) {
+        uint32_t v = 0;
+        for (int i = 0; i < 4; ++i) v = v * 16 + static_cast<uint32_t>(HexValue(h[i]));
+        return v;
+      };
+      if (end - q < 4) {
+        *d = '\\';
+        *dst = d + 1;
+        *src = s + 1;
+        return;
+      }
+      cp = hex4(q);
+      q += 4;
+      // Validation paired every high surrogate with a low one.
+      if (cp >= 0xD800 && cp <= 0xDBFF && end - q >= 6) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(q + 2) - 0xDC00);
+        q += 6;
+      }
+      *dst = d + EncodeUtf8To(cp & 0x1FFFFF, d);
+      *src = q;
+      return;
+    }
+    case 0:
+      *d = '\\';
+      *dst = d + 1;
+      *src = s + 1;
+      return;
+    default: break;
+  }
+  *d = out;
+  *dst = d + 1;
+  *src = s + 2;
+}
+
+// Decodes the body [src, src + n) of a JSON string that the parser accepted
+// (quotes excluded) into dst, which must hold n bytes (decoding never grows
+// a string); returns the decoded length. Does not validate.
+inline size_t DecodeValidStringBodyScalar(const Byte* src, size_t n, Byte* dst) {
+  const Byte* const end = src + n;
+  Byte* d = dst;
+  while (src < end) {
+    const Byte* bs = static_cast<const Byte*>(std::memchr(src, '\\', end - src));
+    if (bs == nullptr) bs = end;
+    std::memcpy(d, src, bs - src);
+    d += bs - src;
+    src = bs;
+    if (src < end) DecodeValidEscape(&src, &d, end);
+  }
+  return d - dst;
+}
+
+inline size_t DecodeValidStringBody(const Byte* src, size_t n, Byte* dst) {
+  const Byte* const end = src + n;
+  Byte* d = dst;
+#if defined(__SSE2__)
+  // Copy 16 bytes blindly, then keep those before the first backslash:
+  // d - dst <= src - begin, so the store stays inside dst's n bytes.
+  const __m128i backslash = _mm_set1_epi8('\\');
+  while (end - src >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
+    const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash));
+    if (mask == 0) {
+      src += 16;
+      d += 16;
+      continue;
+    }
+    const int k = __builtin_ctz(static_cast<unsigned>(mask));
+    src += k;
+    d += k;
+    DecodeValidEscape(&src, &d, end);
+  }
+#endif
+  return (d - dst) + DecodeValidStringBodyScalar(src, end - src, d);
+}
+
+}  // namespace dedup::internal
+
+#endif  // DEDUP_IO_JSON_SCAN_H_
