@@ -5,6 +5,7 @@
 // and non-ASCII bytes leave the fast loop.
 #include "io/jsonl.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -16,6 +17,10 @@
 #include "absl/strings/str_format.h"
 #include "core/status.h"
 #include "io/json_scan.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace dedup {
 namespace {
@@ -209,7 +214,15 @@ class LineParser {
         if constexpr (kDecode) {
           out->append(reinterpret_cast<const char*>(run), p - run);
         }
-        DEDUP_RETURN_IF_ERROR(ParseEscape<kDecode>(&p, out));
+        // The common escapes inline; \u and errors in ParseEscape.
+        const Byte simple =
+            end_ - p >= 2 ? internal::kSimpleEscapes.value[p[1]] : 0;
+        if (ABSL_PREDICT_TRUE(simple != 0)) {
+          if constexpr (kDecode) out->push_back(static_cast<char>(simple));
+          p += 2;
+        } else {
+          DEDUP_RETURN_IF_ERROR(ParseEscape<kDecode>(&p, out));
+        }
         run = p;
         continue;
       }
@@ -479,45 +492,67 @@ std::string_view DecodeJsonlText(std::string_view value, bool has_escape,
 
 void AppendJsonString(std::string_view utf8, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Written through a pointer into *out, grown ahead: room for the rest of
+  // the input as it is, the closing quote and kSlack bytes, so that the SIMD
+  // loop may store 32 bytes blindly; an escape adds at most 5 bytes.
+  constexpr size_t kSlack = 32 + 6;
   const Byte* p = reinterpret_cast<const Byte*>(utf8.data());
   const Byte* const end = p + utf8.size();
-  out->reserve(out->size() + utf8.size() + 2);
-  out->push_back('"');
+  size_t at = out->size();
+  out->resize(at + 1 + utf8.size() + 1 + kSlack);
+  Byte* d = reinterpret_cast<Byte*>(out->data()) + at;
+  *d++ = '"';
   for (;;) {
-    const Byte* const run = p;
-    p = internal::FindEscapeNeeded(p, end);
-    out->append(reinterpret_cast<const char*>(run), p - run);
-    if (p == end) break;
-    const Byte c = *p++;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
+    bool at_escape = false;
+#if defined(__SSE2__)
+    while (end - p >= 32) {
+      const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i v1 =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v0);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 16), v1);
+      const unsigned mask = internal::EscapeNeededBits16(p) |
+                            (internal::EscapeNeededBits16(p + 16) << 16);
+      if (mask != 0) {
+        const int k = __builtin_ctz(mask);
+        p += k;
+        d += k;
+        at_escape = true;
         break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(esc, sizeof(esc));
       }
+      p += 32;
+      d += 32;
+    }
+#endif
+    if (!at_escape) {
+      const Byte* const run = p;
+      p = internal::FindEscapeNeeded(p, end);
+      std::memcpy(d, run, p - run);
+      d += p - run;
+      if (p == end) break;
+    }
+    // Room for this escape and what follows.
+    at = d - reinterpret_cast<Byte*>(out->data());
+    const size_t need = at + 6 + (end - p) + 1 + kSlack;
+    if (need > out->size()) {
+      out->resize(std::max(need, out->size() + out->size() / 8));
+      d = reinterpret_cast<Byte*>(out->data()) + at;
+    }
+    const Byte c = *p++;
+    const Byte simple = internal::kShortEscapes.value[c];
+    if (simple != 0) {
+      d[0] = '\\';
+      d[1] = simple;
+      d += 2;
+    } else {
+      const Byte esc[6] = {'\\', 'u', '0', '0', static_cast<Byte>(kHex[c >> 4]),
+                           static_cast<Byte>(kHex[c & 15])};
+      std::memcpy(d, esc, sizeof(esc));
+      d += sizeof(esc);
     }
   }
-  out->push_back('"');
+  *d++ = '"';
+  out->resize(d - reinterpret_cast<Byte*>(out->data()));
 }
 
 }  // namespace dedup
