@@ -80,6 +80,25 @@ void AppendCleanedDocument(const Corpus& corpus, size_t d, const PipelineResult&
   out->append(bytes.substr(doc.end, doc.sep_end - doc.end));
 }
 
+// Copies a string literal (without its NUL) to p; returns its end.
+template <size_t N>
+char* AppendLiteral(char* p, const char (&literal)[N]) {
+  std::memcpy(p, literal, N - 1);
+  return p + N - 1;
+}
+
+// Writes v in decimal (at most 10 digits) at p; returns its end.
+char* AppendDecimal(uint32_t v, char* p) {
+  char digits[10];
+  int n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  while (n > 0) *p++ = digits[--n];
+  return p;
+}
+
 }  // namespace
 
 absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
@@ -124,12 +143,43 @@ void AppendReportLine(const PipelineResult& result, size_t d, const std::functio
     absl::StrAppendFormat(out, ", \"similarity\": %.4f", dec.similarity);
   }
   out->append(", \"removed\": [");
+  // Formatted by hand into a stack buffer: a report has millions of ranges,
+  // and StrAppendFormat costs several times more per range.
   for (uint32_t i = 0; i < dec.removed_count; ++i) {
     const RemovedRange& r = result.removed[dec.removed_begin + i];
-    absl::StrAppendFormat(out, "%s{\"start\": %d, \"end\": %d, \"reason\": \"boilerplate\", \"block\": %d, \"stories\": %d}",
-                          i == 0 ? "" : ", ", r.start, r.end, r.block, r.stories);
+    char buf[160];
+    char* p = buf;
+    if (i != 0) p = AppendLiteral(p, ", ");
+    p = AppendLiteral(p, "{\"start\": ");
+    p = AppendDecimal(r.start, p);
+    p = AppendLiteral(p, ", \"end\": ");
+    p = AppendDecimal(r.end, p);
+    p = AppendLiteral(p, ", \"reason\": \"boilerplate\", \"block\": ");
+    p = AppendDecimal(r.block, p);
+    p = AppendLiteral(p, ", \"stories\": ");
+    p = AppendDecimal(r.stories, p);
+    *p++ = '}';
+    out->append(buf, p - buf);
   }
   out->append("]}\n");
+}
+
+absl::Status WriteReportLines(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
+                              ByteSink& sink, int threads) {
+  // As WriteCleanedInput: chunks rendered in parallel, appended in order.
+  constexpr size_t kChunkDocs = 512, kWindowChunks = 64;
+  std::vector<std::string> parts(kWindowChunks);
+  const size_t end = result.docs.size();
+  for (size_t window = 0; window < end; window += kChunkDocs * kWindowChunks) {
+    const size_t window_end = std::min(end, window + kChunkDocs * kWindowChunks);
+    ParallelForChunks(window_end - window, kChunkDocs, threads, [&](size_t c, size_t begin, size_t stop, int) {
+      parts[c].clear();
+      for (size_t d = window + begin; d < window + stop; ++d) AppendReportLine(result, d, id_of, &parts[c]);
+    });
+    const size_t chunks = (window_end - window + kChunkDocs - 1) / kChunkDocs;
+    for (size_t c = 0; c < chunks; ++c) DEDUP_RETURN_IF_ERROR(sink.Append(parts[c]));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace dedup
