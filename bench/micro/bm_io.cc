@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "bench_input.h"
 #include "core/pipeline.h"
@@ -76,6 +77,30 @@ void BM_CorpusText_bytes(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * corpus->size());
 }
 BENCHMARK(BM_CorpusText_bytes)->Unit(benchmark::kMillisecond);
+
+// AppendJsonString over the decoded text of every line (what the writer
+// pays per kept document with removals), into a reused string.
+void BM_AppendJsonString_bytes(benchmark::State& state) {
+  const BenchInput& input = GetBenchInput();
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  for (const std::string_view line : input.lines) {
+    JsonlRecord record;
+    std::string& text = texts.emplace_back();
+    (void)ParseJsonlLine(line, JsonlFieldNames{}, &record, &text);
+    bytes += text.size();
+  }
+  std::string out;
+  for (auto _ : state) {
+    for (const std::string& text : texts) {
+      out.clear();
+      AppendJsonString(text, &out);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_AppendJsonString_bytes)->Unit(benchmark::kMillisecond);
 
 struct Decided {
   Corpus corpus{CorpusOptions{}};
