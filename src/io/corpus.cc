@@ -220,10 +220,10 @@ void Corpus::FrameJsonlChunk(std::string_view bytes, const std::string& source_h
 
 absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint) {
   const std::string_view bytes = input.buffer.bytes();
-  // Stretches of at least 4 MiB, a few per thread so that they even out.
-  constexpr size_t kMinChunkBytes = size_t{4} << 20;
+  // A few stretches per thread so that they even out, not too small.
   const size_t threads = std::max(options_.threads, 1);
-  const size_t pieces = std::clamp<size_t>(bytes.size() / kMinChunkBytes, 1, threads * 4);
+  const size_t pieces =
+      std::clamp<size_t>(bytes.size() / std::max<uint64_t>(options_.jsonl_stretch_bytes, 1), 1, threads * 4);
   std::vector<JsonlChunk> chunks = SplitAtLines(bytes, threads == 1 ? 1 : pieces);
   std::atomic<size_t> first_failed{SIZE_MAX};
   ParallelForChunks(chunks.size(), 1, options_.threads, [&](size_t c, size_t, size_t, int) {

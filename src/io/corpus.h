@@ -43,6 +43,7 @@ struct CorpusOptions {
   bool skip_bad_records = false;                  // --on-error=skip
   uint64_t max_doc_bytes = uint64_t{256} << 20;   // 256 MiB: offsets are 32-bit in the core
   int threads = 1;  // JSONL framing; documents, ids and errors do not depend on it
+  uint64_t jsonl_stretch_bytes = uint64_t{4} << 20;  // least bytes per thread's stretch (tests use tiny ones)
 };
 
 // One input file (or stdin) and the documents framed from it.
