@@ -158,6 +158,7 @@ void Corpus::FrameJsonlChunk(std::string_view bytes, const std::string& source_h
                              std::atomic<size_t>* first_failed, size_t index, JsonlChunk* chunk) const {
   const uint32_t hint_id = SourceIdOf(source_hint);
   JsonlRecord record;
+  const uint64_t max_line_bytes = std::max(options_.max_doc_bytes, options_.max_doc_bytes + 1);  // saturating + 1
   chunk->lead_end = chunk->begin;
   auto fail = [&](std::string message) {
     chunk->errors.push_back({chunk->lines, std::move(message)});
@@ -171,11 +172,11 @@ void Corpus::FrameJsonlChunk(std::string_view bytes, const std::string& source_h
     // An earlier stretch failed: this one's documents will not be used.
     if (first_failed->load(std::memory_order_relaxed) < index) return;
     ++chunk->lines;
-    const size_t nl = LineEnd(bytes, pos);  // < chunk->end: stretches end after a '\n'
-    const size_t next = nl < bytes.size() ? nl + 1 : nl;
-    const std::string_view line = bytes.substr(pos, nl - pos);
-    if (IsBlankLine(line)) {
+    size_t nl = pos;  // '\n' or end of the line
+    while (nl < bytes.size() && (bytes[nl] == ' ' || bytes[nl] == '\t' || bytes[nl] == '\r')) ++nl;
+    if (nl == bytes.size() || bytes[nl] == '\n') {
       // Whitespace lines are not documents; they stay with what precedes them.
+      const size_t next = nl < bytes.size() ? nl + 1 : nl;
       if (!chunk->docs.empty()) {
         if (chunk->docs.back().sep_end == pos) chunk->docs.back().sep_end = next;
       } else if (chunk->lead_end == pos) {
@@ -184,25 +185,41 @@ void Corpus::FrameJsonlChunk(std::string_view bytes, const std::string& source_h
       pos = next;
       continue;
     }
-    if (line.size() > options_.max_doc_bytes) {
-      if (fail(absl::StrFormat("line of %d bytes exceeds --max-doc-bytes=%d", line.size(), options_.max_doc_bytes))) {
+    // Parsed without searching for the '\n' first (one pass over the line),
+    // reading at most one byte more than a line may have.
+    size_t line_size = 0;
+    const std::string_view rest = bytes.substr(pos, std::min<uint64_t>(bytes.size() - pos, max_line_bytes));
+    const bool parsed = TryParseJsonlLineAt(rest, options_.fields, &record, &line_size) &&
+                        (pos + line_size == bytes.size() || bytes[pos + line_size] == '\n');
+    if (parsed) {
+      nl = pos + line_size;
+    } else {
+      nl = LineEnd(bytes, pos);  // < chunk->end: stretches end after a '\n'
+      line_size = nl - pos;
+    }
+    const size_t next = nl < bytes.size() ? nl + 1 : nl;
+    if (line_size > options_.max_doc_bytes) {
+      if (fail(absl::StrFormat("line of %d bytes exceeds --max-doc-bytes=%d", line_size, options_.max_doc_bytes))) {
         return;
       }
       pos = next;
       continue;
     }
-    const absl::Status parsed = ParseJsonlLine(line, options_.fields, &record, nullptr);
-    if (!parsed.ok()) {
-      if (fail(std::string(StdView(parsed.message())))) return;
-      pos = next;
-      continue;
+    if (!parsed) {
+      // Parsed again as the line found, for the error message.
+      const absl::Status status = ParseJsonlLine(bytes.substr(pos, line_size), options_.fields, &record, nullptr);
+      if (!status.ok()) {
+        if (fail(std::string(StdView(status.message())))) return;
+        pos = next;
+        continue;
+      }
     }
     CorpusDoc& doc = chunk->docs.emplace_back();
     doc.begin = pos;
     doc.end = nl;
     doc.sep_end = next;
     doc.line = chunk->lines;
-    if (line.size() <= UINT32_MAX) {
+    if (line_size <= UINT32_MAX) {
       doc.text_offset = static_cast<uint32_t>(record.text_value_begin);
       doc.text_size = static_cast<uint32_t>(record.text_value_end - record.text_value_begin);
       doc.text_has_escape = record.text_has_escape;

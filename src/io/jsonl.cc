@@ -39,14 +39,21 @@ void AppendUtf8(uint32_t cp, std::string* out) {
 // error names the 1-based byte column of the byte it blames.
 class LineParser {
  public:
+  // stop_at_newline: `line` runs on past the line, which ends at its first
+  // '\n' (not whitespace then); errors may then blame other bytes.
   LineParser(std::string_view line, const JsonlFieldNames& names,
-             JsonlRecord* record, std::string* text)
+             JsonlRecord* record, std::string* text,
+             bool stop_at_newline = false)
       : begin_(reinterpret_cast<const Byte*>(line.data())),
         end_(begin_ + line.size()),
         p_(begin_),
         names_(names),
         record_(record),
-        text_(text) {}
+        text_(text),
+        stop_at_newline_(stop_at_newline) {}
+
+  // Bytes consumed: the line's length after a successful Parse().
+  size_t parsed_size() const { return p_ - begin_; }
 
   absl::Status Parse() {
     SkipWhitespace();
@@ -56,7 +63,7 @@ class LineParser {
     const Byte* object_begin = p_;
     DEDUP_RETURN_IF_ERROR(ParseTopObject());
     SkipWhitespace();
-    if (ABSL_PREDICT_FALSE(p_ != end_)) {
+    if (ABSL_PREDICT_FALSE(p_ != end_) && !(stop_at_newline_ && *p_ == '\n')) {
       if (*p_ >= 0x80 && Utf8SequenceLength(p_, end_) == 0) {
         return Error(p_, "invalid UTF-8");
       }
@@ -96,8 +103,8 @@ class LineParser {
   }
 
   void SkipWhitespace() {
-    while (p_ < end_ &&
-           (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' ||
+                         (*p_ == '\n' && !stop_at_newline_))) {
       ++p_;
     }
   }
@@ -458,16 +465,13 @@ class LineParser {
   const JsonlFieldNames& names_;
   JsonlRecord* const record_;
   std::string* const text_;
+  const bool stop_at_newline_;
   bool has_text_ = false;
   std::string key_scratch_;
   std::string value_scratch_;  // text that is also the id or source
 };
 
-}  // namespace
-
-absl::Status ParseJsonlLine(std::string_view line, const JsonlFieldNames& names,
-                            JsonlRecord* record, std::string* text) {
-  if (text != nullptr) text->clear();
+void ResetRecord(JsonlRecord* record) {
   record->text_value_begin = 0;
   record->text_value_end = 0;
   record->text_has_escape = false;
@@ -475,8 +479,25 @@ absl::Status ParseJsonlLine(std::string_view line, const JsonlFieldNames& names,
   record->has_id = false;
   record->source.clear();
   record->has_source = false;
+}
+
+}  // namespace
+
+absl::Status ParseJsonlLine(std::string_view line, const JsonlFieldNames& names,
+                            JsonlRecord* record, std::string* text) {
+  if (text != nullptr) text->clear();
+  ResetRecord(record);
   LineParser parser(line, names, record, text);
   return parser.Parse();
+}
+
+bool TryParseJsonlLineAt(std::string_view bytes, const JsonlFieldNames& names,
+                         JsonlRecord* record, size_t* line_size) {
+  ResetRecord(record);
+  LineParser parser(bytes, names, record, nullptr, /*stop_at_newline=*/true);
+  if (!parser.Parse().ok()) return false;
+  *line_size = parser.parsed_size();
+  return true;
 }
 
 std::string_view DecodeJsonlText(std::string_view value, bool has_escape,

@@ -62,6 +62,15 @@ inline constexpr int kJsonlMaxDepth = 64;
 absl::Status ParseJsonlLine(std::string_view line, const JsonlFieldNames& names,
                             JsonlRecord* record, std::string* text);
 
+// The fast path of framing: parses the line at the start of `bytes` (which
+// may run on past it; the line ends at the first '\n') as ParseJsonlLine
+// with text == nullptr would, without searching for the '\n' first. On
+// success sets *line_size to the line's length ('\n' excluded) and returns
+// true. Returns false on any error: the caller then finds the line and calls
+// ParseJsonlLine for the message.
+bool TryParseJsonlLineAt(std::string_view bytes, const JsonlFieldNames& names,
+                         JsonlRecord* record, size_t* line_size);
+
 // Decodes the text value of a line that ParseJsonlLine accepted: `value` is
 // the record's [text_value_begin, text_value_end) range, quotes included.
 // Does not validate again. Returns the text: `value` without its quotes when
