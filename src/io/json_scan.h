@@ -54,9 +54,9 @@ inline bool IsStringSpecial(Byte c) { return IsEscapeNeeded(c) || c >= 0x80; }
 inline unsigned StringSpecialBits16(const Byte* p) {
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   // The signed compare "< 0x20" also catches 0x80..0xFF.
-  const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
-                                                _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
-                                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  const __m128i hit =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
   return static_cast<unsigned>(_mm_movemask_epi8(hit));
 }
 #endif

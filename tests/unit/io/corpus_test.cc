@@ -55,13 +55,19 @@ std::string Frame(const std::string& path, int threads, bool skip) {
 std::string MixedInput(bool with_bad_lines) {
   std::string s = "\n  \n";  // a blank prefix
   for (int i = 0; i < 60; ++i) {
-    if (i % 7 == 0) s += "{\"text\": \"no id, line " + std::to_string(i) + "\\nescaped\"}\n";
-    else if (i % 7 == 1) s += "{\"id\": " + std::to_string(i) + ", \"text\": \"plain " + std::to_string(i) + "\"}\r\n";
-    else if (i % 7 == 2) s += "\t\n\n";  // blank lines stay with the document before them
-    else if (i % 7 == 3 && with_bad_lines) s += "{\"text\": \"bad \xff byte\"}\n";
-    else if (i % 7 == 4 && with_bad_lines) s += "{\"text\": \"" + std::string(250, 'L') + "\"}\n";
-    else s += "{\"id\": \"d" + std::to_string(i) + "\", \"source\": \"s" + std::to_string(i % 3) +
-              "\", \"text\": \"caf\xc3\xa9 \\u00e9 " + std::to_string(i) + "\"}\n";
+    if (i % 7 == 0)
+      s += "{\"text\": \"no id, line " + std::to_string(i) + "\\nescaped\"}\n";
+    else if (i % 7 == 1)
+      s += "{\"id\": " + std::to_string(i) + ", \"text\": \"plain " + std::to_string(i) + "\"}\r\n";
+    else if (i % 7 == 2)
+      s += "\t\n\n";  // blank lines stay with the document before them
+    else if (i % 7 == 3 && with_bad_lines)
+      s += "{\"text\": \"bad \xff byte\"}\n";
+    else if (i % 7 == 4 && with_bad_lines)
+      s += "{\"text\": \"" + std::string(250, 'L') + "\"}\n";
+    else
+      s += "{\"id\": \"d" + std::to_string(i) + "\", \"source\": \"s" + std::to_string(i % 3) +
+           "\", \"text\": \"caf\xc3\xa9 \\u00e9 " + std::to_string(i) + "\"}\n";
   }
   return s + "{\"text\": \"last line, no newline\"}";
 }

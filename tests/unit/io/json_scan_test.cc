@@ -65,8 +65,9 @@ TEST(JsonScanTest, ScanStringBodyStopsAtTheFirstInvalidUtf8Byte) {
   const std::string unit = "a\xc3\xa9z\xe4\xb8\xad\xf0\x9f\x98\x80.";  // a é z 中 😀 .
   std::string valid;
   while (valid.size() < 72) valid += unit;
-  const std::vector<std::string> bad = {"\x80", "\xbf", "\xc0\xaf", "\xc1",     "\xc3",     "\xe0\x80\x80",
-                                        "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5", "\xff", "\xf0\x9f\x98"};
+  const std::vector<std::string> bad = {"\x80", "\xbf",         "\xc0\xaf",     "\xc1",
+                                        "\xc3", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                        "\xf5", "\xff",         "\xf0\x9f\x98"};
   for (const std::string& b : bad) {
     for (size_t at = 0; at + b.size() <= valid.size(); ++at) {
       std::string s = valid;
@@ -102,8 +103,7 @@ TEST(JsonScanTest, InvalidUtf8AtEveryPositionNamesItsColumn) {
       JsonlRecord record;
       std::string text;
       const absl::Status status = ParseJsonlLine(line, JsonlFieldNames{}, &record, &text);
-      EXPECT_EQ(std::string(status.message()),
-                "column " + std::to_string(11 + at) + ": invalid UTF-8");
+      EXPECT_EQ(std::string(status.message()), "column " + std::to_string(11 + at) + ": invalid UTF-8");
     }
   }
 }
@@ -131,7 +131,7 @@ std::string ScalarDecode(const std::string& body) {
 }
 
 TEST(JsonScanTest, DecodeEscapesStraddlingEveryBlockBoundary) {
-  const std::vector<std::string> escapes = {"\\n",     "\\\\",     "\\\"",          "\\/",   "\\t", "\\b",
+  const std::vector<std::string> escapes = {"\\n",     "\\\\",    "\\\"",           "\\/",     "\\t",    "\\b",
                                             "\\u00e9", "\\u20AC", "\\ud83d\\ude00", "\\u0000", "\\\\\\n"};
   for (const std::string& esc : escapes) {
     for (size_t before = 0; before <= 66; ++before) {
@@ -147,8 +147,8 @@ TEST(JsonScanTest, DecodeEscapesStraddlingEveryBlockBoundary) {
 
 TEST(JsonScanTest, DecodeRandomValidBodies) {
   std::mt19937 rng(7);
-  const std::vector<std::string> pieces = {"a", "bc", "\\n", "\\\"", "\\\\", "\\u00e9", "\xc3\xa9", "\\ud834\\udd1e",
-                                           " ", "\\r\\n", "0123456789abcdef"};
+  const std::vector<std::string> pieces = {
+      "a", "bc", "\\n", "\\\"", "\\\\", "\\u00e9", "\xc3\xa9", "\\ud834\\udd1e", " ", "\\r\\n", "0123456789abcdef"};
   for (int round = 0; round < 2000; ++round) {
     std::string body;
     const int n = static_cast<int>(rng() % 40);
@@ -179,19 +179,53 @@ TEST(JsonScanTest, DecodeJsonlTextReusesScratch) {
   EXPECT_EQ(scratch.size(), grown);
 }
 
+TEST(JsonScanTest, TryParseJsonlLineAtStopsAtTheNewline) {
+  JsonlRecord record;
+  size_t size = 0;
+  const std::string bytes = "{\"id\": 3, \"text\": \"a\\nb\"} \r\n{\"text\": \"next\"}\n";
+  ASSERT_TRUE(TryParseJsonlLineAt(bytes, JsonlFieldNames{}, &record, &size));
+  EXPECT_EQ(size, bytes.find('\n'));
+  EXPECT_EQ(record.id, "3");
+  EXPECT_TRUE(record.text_has_escape);
+  EXPECT_EQ(bytes.substr(record.text_value_begin, record.text_value_end - record.text_value_begin), "\"a\\nb\"");
+  // The last line, without a newline.
+  ASSERT_TRUE(TryParseJsonlLineAt("{\"text\": \"x\"}", JsonlFieldNames{}, &record, &size));
+  EXPECT_EQ(size, 13u);
+  EXPECT_FALSE(record.text_has_escape);
+  // A newline is not whitespace here, nor anything else inside the line.
+  for (const std::string bad : {"{\"text\":\n\"x\"}", "{\n\"text\": \"x\"}", "{\"text\": \"x\n\"}",
+                                "{\"text\": \"x\\\n\"}", "{\"text\": \"\\u00\n0\"}", "{\"text\": \"x\"} y\n"}) {
+    EXPECT_FALSE(TryParseJsonlLineAt(bad, JsonlFieldNames{}, &record, &size) && bad[size] == '\n') << bad;
+  }
+}
+
 // Deliberately plain reference escaper.
 std::string ReferenceEscape(std::string_view s) {
   std::string out = "\"";
   for (const char ch : s) {
     const unsigned char c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           static constexpr char kHex[] = "0123456789abcdef";
