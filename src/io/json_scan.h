@@ -188,6 +188,92 @@ inline const Byte* ScanStringBody(const Byte* p, const Byte* end) {
   }
 }
 
+// Whether "\\c" is an escape that SkipSimpleStringBlocks accepts: all the
+// two-character ones but "\\\\" (it would need the backslash-run logic).
+inline bool IsSimpleEscapeChar(Byte c) {
+  return c == '"' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
+}
+
+// Validates a JSON string body from p (not inside an escape) in 32-byte
+// blocks, as long as a block holds only printable ASCII and escapes of
+// IsSimpleEscapeChar that end inside it, up to the closing quote. Returns
+// the byte after the closing quote with *closed = true, or the start of the
+// first block it cannot vouch for (or of the last < 32 bytes) with *closed
+// = false; the caller scans on from there byte by byte. Sets *escaped when
+// it passed a backslash. The point: one branch per 32 bytes instead of a
+// stop at every escape (JSON text has an escaped newline every few dozen
+// bytes).
+inline const Byte* SkipSimpleStringBlocksScalar(const Byte* p, const Byte* end, bool* closed, bool* escaped) {
+  *closed = false;
+  while (end - p >= 32) {
+    bool block_escaped = false;
+    for (int i = 0; i < 32; ++i) {
+      const Byte c = p[i];
+      if (c == '"') {
+        *escaped |= block_escaped;
+        *closed = true;
+        return p + i + 1;
+      }
+      if (c < 0x20 || c >= 0x80) return p;
+      if (c == '\\') {
+        if (i == 31 || !IsSimpleEscapeChar(p[i + 1])) return p;
+        block_escaped = true;
+        ++i;
+      }
+    }
+    *escaped |= block_escaped;
+    p += 32;
+  }
+  return p;
+}
+
+#if defined(__SSE2__)
+// 16 bits, one per byte of p[0, 16) for which IsSimpleEscapeChar holds.
+inline unsigned SimpleEscapeCharBits16(__m128i v) {
+  const __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+  const __m128i b = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('b')), _mm_cmpeq_epi8(v, _mm_set1_epi8('f')));
+  const __m128i c = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('r')));
+  const __m128i t = _mm_cmpeq_epi8(v, _mm_set1_epi8('t'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, t))));
+}
+#endif
+
+inline const Byte* SkipSimpleStringBlocks(const Byte* p, const Byte* end, bool* closed, bool* escaped) {
+#if defined(__SSE2__)
+  *closed = false;
+  while (end - p >= 32) {
+    uint32_t quote = 0, backslash = 0, other = 0, escapable = 0;
+    for (int half = 0; half < 2; ++half) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * half));
+      const int shift = 16 * half;
+      quote |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')))) << shift;
+      backslash |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))) << shift;
+      // The signed compare "< 0x20" also catches 0x80..0xFF.
+      other |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)))) << shift;
+      escapable |= SimpleEscapeCharBits16(v) << shift;
+    }
+    // Escaped bytes as if every backslash started an escape: wrong only
+    // after two backslashes in a row, which are refused below anyway.
+    const uint32_t escaped_bytes = backslash << 1;
+    const uint32_t closing = quote & ~escaped_bytes;
+    const uint32_t inside = closing != 0 ? (closing & (0 - closing)) - 1 : ~uint32_t{0};
+    const uint32_t refused = (other | (backslash & escaped_bytes) | (escaped_bytes & ~escapable) |
+                              (backslash & 0x80000000u)) &
+                             inside;
+    if (refused != 0) return p;
+    *escaped |= (backslash & inside) != 0;
+    if (closing != 0) {
+      *closed = true;
+      return p + __builtin_ctz(closing) + 1;
+    }
+    p += 32;
+  }
+  return p;
+#else
+  return SkipSimpleStringBlocksScalar(p, end, closed, escaped);
+#endif
+}
+
 // Writes the UTF-8 encoding of cp (<= 0x10FFFF) at out; returns its length.
 inline size_t EncodeUtf8To(uint32_t cp, Byte* out) {
   if (cp < 0x80) {

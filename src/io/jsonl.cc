@@ -204,6 +204,17 @@ class LineParser {
     const Byte* p = p_ + 1;
     const Byte* run = p;
     for (;;) {
+      if constexpr (!kDecode) {
+        // Whole 32-byte blocks of plain text and simple escapes at once.
+        bool closed = false;
+        bool escaped = false;
+        p = internal::SkipSimpleStringBlocks(p, end_, &closed, &escaped);
+        if (escaped && has_escape != nullptr) *has_escape = true;
+        if (closed) {
+          p_ = p;
+          return absl::OkStatus();
+        }
+      }
       p = internal::ScanStringBody(p, end_);
       if (ABSL_PREDICT_FALSE(p == end_)) {
         return Error(open, "unterminated string");
