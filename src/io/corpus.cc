@@ -255,14 +255,20 @@ absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const 
       if (last != SIZE_MAX && docs_[last].sep_end == chunk.begin) docs_[last].sep_end = chunk.lead_end;
       else if (last == SIZE_MAX && input.prefix_end == chunk.begin) input.prefix_end = chunk.lead_end;
     }
-    // Errors and documents are in line order within a chunk; only the
-    // warnings' order is visible, so errors may go first.
-    for (const JsonlChunk::Error& error : chunk.errors) {
-      DEDUP_RETURN_IF_ERROR(RecordError(input, line_base + error.line, error.message));
-    }
+    // Errors and documents in line order, as one pass over the lines meets
+    // them (AddDoc can fail too).
+    size_t next_error = 0;
+    auto record_errors_before = [&](uint64_t line) {
+      for (; next_error < chunk.errors.size() && chunk.errors[next_error].line < line; ++next_error) {
+        const JsonlChunk::Error& error = chunk.errors[next_error];
+        DEDUP_RETURN_IF_ERROR(RecordError(input, line_base + error.line, error.message));
+      }
+      return absl::OkStatus();
+    };
     uint64_t id_begin = 0;
     for (size_t i = 0; i < chunk.docs.size(); ++i) {
       CorpusDoc& doc = chunk.docs[i];
+      DEDUP_RETURN_IF_ERROR(record_errors_before(doc.line));
       doc.line += line_base;
       const uint64_t id_end = chunk.id_ends[i];
       std::string line_id;
@@ -277,6 +283,7 @@ absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const 
       DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, id, chunk.sources[i]));
       last = docs_.size() - 1;
     }
+    DEDUP_RETURN_IF_ERROR(record_errors_before(UINT64_MAX));
     line_base += chunk.lines;
     std::vector<CorpusDoc>().swap(chunk.docs);  // free as we go
   }
