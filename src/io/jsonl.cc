@@ -526,12 +526,13 @@ void AppendJsonString(std::string_view utf8, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
   // Written through a pointer into *out, grown ahead: room for the rest of
   // the input as it is, the closing quote and kSlack bytes, so that the SIMD
-  // loop may store 32 bytes blindly; an escape adds at most 5 bytes.
+  // loop may store 32 bytes blindly; an escape adds at most 5 bytes. Growth
+  // is sized by the input, not by *out (which may hold many documents).
   constexpr size_t kSlack = 32 + 6;
   const Byte* p = reinterpret_cast<const Byte*>(utf8.data());
   const Byte* const end = p + utf8.size();
   size_t at = out->size();
-  out->resize(at + 1 + utf8.size() + 1 + kSlack);
+  out->resize(at + 1 + utf8.size() + utf8.size() / 8 + 1 + kSlack);
   Byte* d = reinterpret_cast<Byte*>(out->data()) + at;
   *d++ = '"';
   for (;;) {
@@ -567,7 +568,7 @@ void AppendJsonString(std::string_view utf8, std::string* out) {
     at = d - reinterpret_cast<Byte*>(out->data());
     const size_t need = at + 6 + (end - p) + 1 + kSlack;
     if (need > out->size()) {
-      out->resize(std::max(need, out->size() + out->size() / 8));
+      out->resize(need + (end - p) / 2 + 64);
       d = reinterpret_cast<Byte*>(out->data()) + at;
     }
     const Byte c = *p++;
