@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "bench_input.h"
 #include "core/pipeline.h"
@@ -54,6 +55,52 @@ void BM_ParseJsonlLine_bytes(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * input.lines.size());
 }
 BENCHMARK(BM_ParseJsonlLine_bytes)->Unit(benchmark::kMillisecond);
+
+// Corpus::Text over every document of the framed 8 MB file: what each
+// pipeline pass pays per document (the text range was recorded while framing;
+// escaped text is decoded into reused scratch, unescaped text is a view).
+void BM_CorpusText_bytes(benchmark::State& state) {
+  static const Corpus* corpus = [] {
+    auto* c = new Corpus(CorpusOptions{});
+    const absl::Status status = c->AddInput(GetBenchInput().jsonl_path, "docs.jsonl", "");
+    if (!status.ok()) {
+      std::fprintf(stderr, "dedup_bench: %s\n", std::string(StdView(status.message())).c_str());
+      std::exit(1);
+    }
+    return c;
+  }();
+  std::string scratch;
+  for (auto _ : state) {
+    for (size_t d = 0; d < corpus->size(); ++d) benchmark::DoNotOptimize(corpus->Text(d, &scratch).data());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * GetBenchInput().jsonl.size());
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * corpus->size());
+}
+BENCHMARK(BM_CorpusText_bytes)->Unit(benchmark::kMillisecond);
+
+// AppendJsonString over the decoded text of every line (what the writer
+// pays per kept document with removals), into a reused string.
+void BM_AppendJsonString_bytes(benchmark::State& state) {
+  const BenchInput& input = GetBenchInput();
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  for (const std::string_view line : input.lines) {
+    JsonlRecord record;
+    std::string& text = texts.emplace_back();
+    (void)ParseJsonlLine(line, JsonlFieldNames{}, &record, &text);
+    bytes += text.size();
+  }
+  std::string out;
+  for (auto _ : state) {
+    for (const std::string& text : texts) {
+      out.clear();
+      AppendJsonString(text, &out);
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
+}
+BENCHMARK(BM_AppendJsonString_bytes)->Unit(benchmark::kMillisecond);
 
 struct Decided {
   Corpus corpus{CorpusOptions{}};

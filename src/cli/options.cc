@@ -150,6 +150,7 @@ absl::StatusOr<CorpusOptions> MakeCorpusOptions(const CliArgs& args) {
   if (args.max_doc_bytes == 0 || args.max_doc_bytes > (uint64_t{1} << 32) - 1)
     return absl::InvalidArgumentError("--max-doc-bytes must be in [1, 4294967295]");
   c.max_doc_bytes = args.max_doc_bytes;
+  c.threads = args.threads;
   return c;
 }
 

@@ -77,15 +77,11 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
 }
 
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
-                         const std::function<std::string_view(size_t)>& id_of) {
+                         const std::function<std::string_view(size_t)>& id_of, int threads) {
   AtomicFileWriter writer;
   DEDUP_RETURN_IF_ERROR(writer.Open(path));
-  std::string line;
-  for (size_t d = 0; d < result.docs.size(); ++d) {
-    line.clear();
-    AppendReportLine(result, d, id_of, &line);
-    DEDUP_RETURN_IF_ERROR(writer.Append(line));
-  }
+  FileSink sink(&writer);
+  DEDUP_RETURN_IF_ERROR(WriteReportLines(result, id_of, sink, threads));
   return writer.Commit();
 }
 
@@ -145,7 +141,7 @@ int Run(const CliArgs& args) {
   const auto write_start = Clock::now();
   absl::Status status = WriteOutputs(args, corpus, result);
   if (status.ok() && !args.report.empty()) {
-    status = WriteReport(args.report, result, [&](size_t i) { return corpus.Id(i); });
+    status = WriteReport(args.report, result, [&](size_t i) { return corpus.Id(i); }, args.threads);
   }
   times.write_seconds = std::chrono::duration<double>(Clock::now() - write_start).count();
   times.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();

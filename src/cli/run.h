@@ -27,9 +27,9 @@ absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus);
 absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result);
 
 // Writes the --report file: one line per document of result; id_of(i) names
-// document i.
+// document i (called from `threads` threads at once).
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
-                         const std::function<std::string_view(size_t)>& id_of);
+                         const std::function<std::string_view(size_t)>& id_of, int threads = 1);
 
 }  // namespace dedup
 

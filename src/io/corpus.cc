@@ -1,18 +1,49 @@
 #include "io/corpus.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
+#include "absl/base/optimization.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/hash.h"
+#include "core/parallel.h"
 #include "core/status.h"
 #include "core/string_view_compat.h"
 #include "core/utf8.h"
 #include "io/warc.h"
 
 namespace dedup {
+namespace internal {
+
+// A stretch of whole lines of a JSONL input, framed on its own (possibly on
+// another thread) with line numbers counted from its start; FrameJsonl
+// merges the stretches in order.
+struct JsonlChunk {
+  static constexpr uint64_t kLineId = UINT64_MAX;  // id_ends: no id field, the line number is the id
+
+  struct Error {
+    uint64_t line;
+    std::string message;
+  };
+
+  size_t begin = 0;
+  size_t end = 0;
+  size_t lead_end = 0;  // end of the blank lines the chunk starts with
+  uint64_t lines = 0;
+  std::vector<CorpusDoc> docs;  // line: within the chunk
+  std::vector<uint32_t> sources;
+  std::string ids;
+  std::vector<uint64_t> id_ends;  // per document: end of its id in ids, or kLineId
+  std::vector<Error> errors;      // only the first unless bad records are skipped
+};
+
+}  // namespace internal
+
 namespace {
+
+using internal::JsonlChunk;
 
 bool IsBlankLine(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
@@ -24,21 +55,37 @@ size_t LineEnd(std::string_view bytes, size_t pos) {
   return nl == nullptr ? bytes.size() : static_cast<const char*>(nl) - bytes.data();
 }
 
+// A source's id is a hash of its name, not its order of appearance, so that
+// processes reading different shares of a corpus agree on it (src/dist).
+uint32_t SourceIdOf(std::string_view source) {
+  if (source.empty()) return 0;
+  return std::max<uint32_t>(1, static_cast<uint32_t>(HashString(source) >> 32));
+}
+
+// Splits bytes into about `pieces` stretches of whole lines.
+std::vector<JsonlChunk> SplitAtLines(std::string_view bytes, size_t pieces) {
+  std::vector<JsonlChunk> chunks;
+  size_t begin = 0;
+  for (size_t k = 1; k <= pieces && begin < bytes.size(); ++k) {
+    size_t end = bytes.size();
+    if (k < pieces) {
+      const size_t target = std::max(begin, bytes.size() / pieces * k);
+      end = std::min(bytes.size(), LineEnd(bytes, target) + 1);
+    }
+    JsonlChunk& chunk = chunks.emplace_back();
+    chunk.begin = begin;
+    chunk.end = end;
+    begin = end;
+  }
+  return chunks;
+}
+
 }  // namespace
 
 uint64_t Corpus::bad_records() const {
   uint64_t total = 0;
   for (const CorpusInput& in : inputs_) total += in.bad_records;
   return total;
-}
-
-// A source's id is a hash of its name, not its order of appearance, so that
-// processes reading different shares of a corpus agree on it (src/dist).
-uint32_t Corpus::InternSource(std::string_view source) {
-  if (source.empty()) return 0;
-  auto [it, inserted] = source_ids_.try_emplace(std::string(source), 0);
-  if (inserted) it->second = std::max<uint32_t>(1, static_cast<uint32_t>(HashString(source) >> 32));
-  return it->second;
 }
 
 absl::Status Corpus::RecordError(CorpusInput& input, uint64_t line, std::string_view message) {
@@ -50,7 +97,7 @@ absl::Status Corpus::RecordError(CorpusInput& input, uint64_t line, std::string_
 }
 
 absl::Status Corpus::AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
-                            std::string_view source) {
+                            uint32_t source_id) {
   doc.input = input_index;
   if (input.format != InputFormat::kWet) {
     doc.header_begin = doc.begin;
@@ -58,7 +105,7 @@ absl::Status Corpus::AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc 
   }
   if (docs_.size() >= UINT32_MAX - 1) return absl::ResourceExhaustedError("more than 4 billion documents");
   docs_.push_back(doc);
-  doc_source_.push_back(InternSource(source));
+  doc_source_.push_back(source_id);
   ids_.append(id);
   id_begin_.push_back(ids_.size());
   ++input.num_docs;
@@ -107,46 +154,138 @@ absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_pa
   return absl::OkStatus();
 }
 
-absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint) {
-  const std::string_view bytes = input.buffer.bytes();
+void Corpus::FrameJsonlChunk(std::string_view bytes, const std::string& source_hint,
+                             std::atomic<size_t>* first_failed, size_t index, JsonlChunk* chunk) const {
+  const uint32_t hint_id = SourceIdOf(source_hint);
   JsonlRecord record;
-  std::string text;
-  uint64_t line_no = 0;
-  CorpusDoc* last = nullptr;
-  for (size_t pos = 0; pos < bytes.size();) {
-    ++line_no;
-    const size_t nl = LineEnd(bytes, pos);
-    const size_t next = nl < bytes.size() ? nl + 1 : nl;
-    const std::string_view line = bytes.substr(pos, nl - pos);
-    if (IsBlankLine(line)) {
+  const uint64_t max_line_bytes = std::max(options_.max_doc_bytes, options_.max_doc_bytes + 1);  // saturating + 1
+  chunk->lead_end = chunk->begin;
+  auto fail = [&](std::string message) {
+    chunk->errors.push_back({chunk->lines, std::move(message)});
+    if (options_.skip_bad_records) return false;
+    size_t seen = first_failed->load(std::memory_order_relaxed);
+    while (index < seen && !first_failed->compare_exchange_weak(seen, index, std::memory_order_relaxed)) {
+    }
+    return true;
+  };
+  for (size_t pos = chunk->begin; pos < chunk->end;) {
+    // An earlier stretch failed: this one's documents will not be used.
+    if (first_failed->load(std::memory_order_relaxed) < index) return;
+    ++chunk->lines;
+    size_t nl = pos;  // '\n' or end of the line
+    while (nl < bytes.size() && (bytes[nl] == ' ' || bytes[nl] == '\t' || bytes[nl] == '\r')) ++nl;
+    if (nl == bytes.size() || bytes[nl] == '\n') {
       // Whitespace lines are not documents; they stay with what precedes them.
-      if (last != nullptr && last->sep_end == pos) last->sep_end = next;
-      else if (last == nullptr && input.prefix_end == pos) input.prefix_end = next;
+      const size_t next = nl < bytes.size() ? nl + 1 : nl;
+      if (!chunk->docs.empty()) {
+        if (chunk->docs.back().sep_end == pos) chunk->docs.back().sep_end = next;
+      } else if (chunk->lead_end == pos) {
+        chunk->lead_end = next;
+      }
       pos = next;
       continue;
     }
-    if (line.size() > options_.max_doc_bytes) {
-      DEDUP_RETURN_IF_ERROR(RecordError(
-          input, line_no, absl::StrFormat("line of %d bytes exceeds --max-doc-bytes=%d", line.size(), options_.max_doc_bytes)));
+    // Parsed without searching for the '\n' first (one pass over the line),
+    // reading at most one byte more than a line may have.
+    size_t line_size = 0;
+    const std::string_view rest = bytes.substr(pos, std::min<uint64_t>(bytes.size() - pos, max_line_bytes));
+    const bool parsed = TryParseJsonlLineAt(rest, options_.fields, &record, &line_size) &&
+                        (pos + line_size == bytes.size() || bytes[pos + line_size] == '\n');
+    if (parsed) {
+      nl = pos + line_size;
+    } else {
+      nl = LineEnd(bytes, pos);  // < chunk->end: stretches end after a '\n'
+      line_size = nl - pos;
+    }
+    const size_t next = nl < bytes.size() ? nl + 1 : nl;
+    if (line_size > options_.max_doc_bytes) {
+      if (fail(absl::StrFormat("line of %d bytes exceeds --max-doc-bytes=%d", line_size, options_.max_doc_bytes))) {
+        return;
+      }
       pos = next;
       continue;
     }
-    const absl::Status parsed = ParseJsonlLine(line, options_.fields, &record, &text);
-    if (!parsed.ok()) {
-      DEDUP_RETURN_IF_ERROR(RecordError(input, line_no, StdView(parsed.message())));
-      pos = next;
-      continue;
+    if (!parsed) {
+      // Parsed again as the line found, for the error message.
+      const absl::Status status = ParseJsonlLine(bytes.substr(pos, line_size), options_.fields, &record, nullptr);
+      if (!status.ok()) {
+        if (fail(std::string(StdView(status.message())))) return;
+        pos = next;
+        continue;
+      }
     }
-    CorpusDoc doc;
+    CorpusDoc& doc = chunk->docs.emplace_back();
     doc.begin = pos;
     doc.end = nl;
     doc.sep_end = next;
-    doc.line = line_no;
-    const std::string line_id = record.has_id ? std::string() : absl::StrCat(line_no);
-    DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, record.has_id ? std::string_view(record.id) : line_id,
-                                 record.has_source ? std::string_view(record.source) : source_hint));
-    last = &docs_.back();
+    doc.line = chunk->lines;
+    if (line_size <= UINT32_MAX) {
+      doc.text_offset = static_cast<uint32_t>(record.text_value_begin);
+      doc.text_size = static_cast<uint32_t>(record.text_value_end - record.text_value_begin);
+      doc.text_has_escape = record.text_has_escape;
+    }
+    if (record.has_id) {
+      chunk->ids.append(record.id);
+      chunk->id_ends.push_back(chunk->ids.size());
+    } else {
+      chunk->id_ends.push_back(JsonlChunk::kLineId);
+    }
+    chunk->sources.push_back(record.has_source ? SourceIdOf(record.source) : hint_id);
     pos = next;
+  }
+}
+
+absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint) {
+  const std::string_view bytes = input.buffer.bytes();
+  // A few stretches per thread so that they even out, not too small.
+  const size_t threads = std::max(options_.threads, 1);
+  const size_t pieces =
+      std::clamp<size_t>(bytes.size() / std::max<uint64_t>(options_.jsonl_stretch_bytes, 1), 1, threads * 4);
+  std::vector<JsonlChunk> chunks = SplitAtLines(bytes, threads == 1 ? 1 : pieces);
+  std::atomic<size_t> first_failed{SIZE_MAX};
+  ParallelForChunks(chunks.size(), 1, options_.threads, [&](size_t c, size_t, size_t, int) {
+    FrameJsonlChunk(bytes, source_hint, &first_failed, c, &chunks[c]);
+  });
+
+  // Merged in order: same documents, ids and first error at any thread count.
+  uint64_t line_base = 0;
+  size_t last = SIZE_MAX;  // the input's last document in docs_
+  for (JsonlChunk& chunk : chunks) {
+    if (chunk.lead_end != chunk.begin) {
+      if (last != SIZE_MAX && docs_[last].sep_end == chunk.begin) docs_[last].sep_end = chunk.lead_end;
+      else if (last == SIZE_MAX && input.prefix_end == chunk.begin) input.prefix_end = chunk.lead_end;
+    }
+    // Errors and documents in line order, as one pass over the lines meets
+    // them (AddDoc can fail too).
+    size_t next_error = 0;
+    auto record_errors_before = [&](uint64_t line) {
+      for (; next_error < chunk.errors.size() && chunk.errors[next_error].line < line; ++next_error) {
+        const JsonlChunk::Error& error = chunk.errors[next_error];
+        DEDUP_RETURN_IF_ERROR(RecordError(input, line_base + error.line, error.message));
+      }
+      return absl::OkStatus();
+    };
+    uint64_t id_begin = 0;
+    for (size_t i = 0; i < chunk.docs.size(); ++i) {
+      CorpusDoc& doc = chunk.docs[i];
+      DEDUP_RETURN_IF_ERROR(record_errors_before(doc.line));
+      doc.line += line_base;
+      const uint64_t id_end = chunk.id_ends[i];
+      std::string line_id;
+      std::string_view id;
+      if (id_end == JsonlChunk::kLineId) {
+        line_id = absl::StrCat(doc.line);
+        id = line_id;
+      } else {
+        id = std::string_view(chunk.ids).substr(id_begin, id_end - id_begin);
+        id_begin = id_end;
+      }
+      DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, id, chunk.sources[i]));
+      last = docs_.size() - 1;
+    }
+    DEDUP_RETURN_IF_ERROR(record_errors_before(UINT64_MAX));
+    line_base += chunk.lines;
+    std::vector<CorpusDoc>().swap(chunk.docs);  // free as we go
   }
   return absl::OkStatus();
 }
@@ -185,7 +324,7 @@ absl::Status Corpus::FrameText(CorpusInput& input, uint32_t input_index, const s
     doc.line = line;
     const std::string id =
         input.framing == TextFraming::kWholeFile ? name : absl::StrCat(name, ":", line);
-    return AddDoc(input, input_index, doc, id, source_hint);
+    return AddDoc(input, input_index, doc, id, SourceIdOf(source_hint));
   };
 
   switch (input.framing) {
@@ -284,7 +423,7 @@ absl::Status Corpus::FrameWet(CorpusInput& input, uint32_t input_index) {
     doc.line = record.line;
     const std::string id = record.target_uri.empty() ? absl::StrCat(input.path, ":", record.line)
                                                      : std::string(record.target_uri);
-    DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, id, UriHostLowercase(record.target_uri)));
+    DEDUP_RETURN_IF_ERROR(AddDoc(input, input_index, doc, id, SourceIdOf(UriHostLowercase(record.target_uri))));
     last = &docs_.back();
     return absl::OkStatus();
   });
@@ -308,10 +447,13 @@ std::string_view Corpus::Text(size_t d, std::string* scratch) const {
   const CorpusInput& input = inputs_[doc.input];
   const std::string_view raw = input.buffer.bytes().substr(doc.begin, doc.end - doc.begin);
   if (input.format != InputFormat::kJsonl) return raw;
-  JsonlRecord record;
-  // Parsed once already while framing, so this cannot fail.
-  (void)ParseJsonlLine(raw, options_.fields, &record, scratch);
-  return *scratch;
+  if (ABSL_PREDICT_FALSE(raw.size() > UINT32_MAX)) {
+    JsonlRecord record;
+    // Parsed once already while framing, so this cannot fail.
+    (void)ParseJsonlLine(raw, options_.fields, &record, scratch);
+    return *scratch;
+  }
+  return DecodeJsonlText(raw.substr(doc.text_offset, doc.text_size), doc.text_has_escape, scratch);
 }
 
 }  // namespace dedup

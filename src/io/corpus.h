@@ -6,12 +6,12 @@
 #ifndef DEDUP_IO_CORPUS_H_
 #define DEDUP_IO_CORPUS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "core/pipeline.h"
 #include "io/compression.h"
@@ -19,6 +19,9 @@
 #include "io/jsonl.h"
 
 namespace dedup {
+namespace internal {
+struct JsonlChunk;
+}  // namespace internal
 
 // kWet: WARC/WET records (detected by a leading "WARC/"); each conversion
 // record is a document, its WARC-Target-URI the id and its host the source.
@@ -39,6 +42,8 @@ struct CorpusOptions {
   JsonlFieldNames fields;
   bool skip_bad_records = false;                  // --on-error=skip
   uint64_t max_doc_bytes = uint64_t{256} << 20;   // 256 MiB: offsets are 32-bit in the core
+  int threads = 1;  // JSONL framing; documents, ids and errors do not depend on it
+  uint64_t jsonl_stretch_bytes = uint64_t{4} << 20;  // least bytes per thread's stretch (tests use tiny ones)
 };
 
 // One input file (or stdin) and the documents framed from it.
@@ -61,12 +66,19 @@ struct CorpusInput {
 // terminator [end, trailer_end); for other formats those ranges are empty.
 struct CorpusDoc {
   uint32_t input = 0;
+  // JSONL: the text field's string value, quotes included, is
+  // [begin + text_offset, begin + text_offset + text_size), with a backslash
+  // escape or not; recorded while framing so that Text() neither parses nor
+  // validates the line again. Lines of 4 GiB and more are parsed again.
+  uint32_t text_offset = 0;
   uint64_t header_begin = 0;
   uint64_t begin = 0;
   uint64_t end = 0;
   uint64_t trailer_end = 0;
   uint64_t sep_end = 0;
   uint64_t line = 0;  // 1-based line where the document starts
+  uint32_t text_size = 0;
+  bool text_has_escape = false;
 };
 
 class Corpus : public DocumentSource {
@@ -81,6 +93,8 @@ class Corpus : public DocumentSource {
                         const std::string& source_hint);
 
   size_t size() const override { return docs_.size(); }
+  // Plain text and unescaped JSONL text are views into the input; escaped
+  // JSONL text is decoded into a prefix of *scratch, which only grows.
   std::string_view Text(size_t doc, std::string* scratch) const override;
   uint32_t SourceId(size_t doc) const override { return doc_source_[doc]; }
   void Release(size_t begin, size_t end) const override;
@@ -103,10 +117,11 @@ class Corpus : public DocumentSource {
   absl::Status FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
   absl::Status FrameText(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
   absl::Status FrameWet(CorpusInput& input, uint32_t input_index);
+  void FrameJsonlChunk(std::string_view bytes, const std::string& source_hint, std::atomic<size_t>* first_failed,
+                       size_t index, internal::JsonlChunk* chunk) const;
   absl::Status AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
-                      std::string_view source);
+                      uint32_t source_id);
   absl::Status RecordError(CorpusInput& input, uint64_t line, std::string_view message);
-  uint32_t InternSource(std::string_view source);
 
   CorpusOptions options_;
   std::vector<CorpusInput> inputs_;
@@ -114,7 +129,6 @@ class Corpus : public DocumentSource {
   std::vector<uint32_t> doc_source_;
   std::string ids_;
   std::vector<uint64_t> id_begin_{0};
-  absl::flat_hash_map<std::string, uint32_t> source_ids_;
   std::vector<std::string> warnings_;
 };
 

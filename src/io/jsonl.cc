@@ -1,10 +1,11 @@
 // File: io/jsonl.cc
 // Hand-written recursive-descent JSONL line parser and JSON string escaper.
-// Strings are scanned in runs: a 16-byte SSE2 (or 8-byte SWAR) probe skips
-// plain ASCII, and only quotes, backslashes, control bytes and non-ASCII
-// bytes leave the fast loop.
+// Strings are scanned in runs (io/json_scan.h): a 16-byte SSE2 (or 8-byte
+// SWAR) probe skips plain ASCII, and only quotes, backslashes, control bytes
+// and non-ASCII bytes leave the fast loop.
 #include "io/jsonl.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -15,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/status.h"
+#include "io/json_scan.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -23,177 +25,35 @@
 namespace dedup {
 namespace {
 
-using Byte = unsigned char;
-
-// PERF NOTES: FindStringSpecial() is the whole cost of a text field without
-// escapes. SSE2 is part of baseline x86-64, so no dispatch is needed: three
-// compares + movemask per 16 bytes (the signed compare "< 0x20" also catches
-// 0x80..0xFF). The SWAR probe covers 8..15-byte tails and non-x86 targets.
-constexpr uint64_t kOnes = 0x0101010101010101ULL;
-constexpr uint64_t kHighs = 0x8080808080808080ULL;
-
-inline uint64_t Load64(const Byte* p) {
-  uint64_t v;
-  std::memcpy(&v, p, sizeof(v));
-  return v;
-}
-
-// High bit set in each byte that is '"', '\\', < 0x20 or >= 0x80. Borrows
-// can set false bits only above a true hit, so the lowest set bit is exact.
-inline uint64_t StringSpecialMask(uint64_t v) {
-  const uint64_t q = v ^ (kOnes * '"');
-  const uint64_t b = v ^ (kOnes * '\\');
-  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((v - kOnes * 0x20) & ~v) |
-          v) &
-         kHighs;
-}
-
-// As StringSpecialMask, without the >= 0x80 class (what AppendJsonString
-// must escape).
-inline uint64_t EscapeNeededMask(uint64_t v) {
-  const uint64_t q = v ^ (kOnes * '"');
-  const uint64_t b = v ^ (kOnes * '\\');
-  return (((q - kOnes) & ~q) | ((b - kOnes) & ~b) | ((v - kOnes * 0x20) & ~v)) &
-         kHighs;
-}
-
-constexpr bool kLittleEndian =
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;  // SWAR needs byte 0 = low bits
-
-inline bool IsStringSpecial(Byte c) {
-  return c == '"' || c == '\\' || c < 0x20 || c >= 0x80;
-}
-inline bool IsEscapeNeeded(Byte c) { return c == '"' || c == '\\' || c < 0x20; }
-
-// Returns the first byte in [p, end) that is '"', '\\', < 0x20 or >= 0x80,
-// or end.
-inline const Byte* FindStringSpecial(const Byte* p, const Byte* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i space = _mm_set1_epi8(0x20);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-        _mm_cmplt_epi8(v, space));
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  if constexpr (kLittleEndian) {
-    while (end - p >= 8) {
-      const uint64_t mask = StringSpecialMask(Load64(p));
-      if (mask != 0) return p + (__builtin_ctzll(mask) >> 3);
-      p += 8;
-    }
-  }
-  while (p < end && !IsStringSpecial(*p)) ++p;
-  return p;
-}
-
-// Returns the first byte in [p, end) that AppendJsonString must escape.
-inline const Byte* FindEscapeNeeded(const Byte* p, const Byte* end) {
-#if defined(__SSE2__)
-  const __m128i quote = _mm_set1_epi8('"');
-  const __m128i backslash = _mm_set1_epi8('\\');
-  const __m128i max_control = _mm_set1_epi8(0x1F);
-  while (end - p >= 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    // Unsigned v <= 0x1F  <=>  min(v, 0x1F) == v.
-    const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, max_control), v);
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-        control);
-    const int mask = _mm_movemask_epi8(hit);
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  if constexpr (kLittleEndian) {
-    while (end - p >= 8) {
-      const uint64_t mask = EscapeNeededMask(Load64(p));
-      if (mask != 0) return p + (__builtin_ctzll(mask) >> 3);
-      p += 8;
-    }
-  }
-  while (p < end && !IsEscapeNeeded(*p)) ++p;
-  return p;
-}
-
-// Length (2..4) of the well-formed UTF-8 sequence starting at the non-ASCII
-// byte *p, or 0 if it is ill-formed (overlong, surrogate, > U+10FFFF,
-// truncated, stray continuation byte). Table 3-7 of the Unicode standard.
-inline int Utf8SequenceLength(const Byte* p, const Byte* end) {
-  const Byte c = p[0];
-  const ptrdiff_t avail = end - p;
-  if (c < 0xC2) return 0;
-  if (c < 0xE0) return (avail >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
-  if (c < 0xF0) {
-    if (avail < 3) return 0;
-    const Byte lo = c == 0xE0 ? 0xA0 : 0x80;
-    const Byte hi = c == 0xED ? 0x9F : 0xBF;
-    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80) return 0;
-    return 3;
-  }
-  if (c < 0xF5) {
-    if (avail < 4) return 0;
-    const Byte lo = c == 0xF0 ? 0x90 : 0x80;
-    const Byte hi = c == 0xF4 ? 0x8F : 0xBF;
-    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 ||
-        (p[3] & 0xC0) != 0x80) {
-      return 0;
-    }
-    return 4;
-  }
-  return 0;
-}
-
-inline int HexValue(Byte c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+using internal::Byte;
+using internal::HexValue;
+using internal::Utf8SequenceLength;
 
 void AppendUtf8(uint32_t cp, std::string* out) {
-  char buf[4];
-  size_t n;
-  if (cp < 0x80) {
-    buf[0] = static_cast<char>(cp);
-    n = 1;
-  } else if (cp < 0x800) {
-    buf[0] = static_cast<char>(0xC0 | (cp >> 6));
-    buf[1] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 2;
-  } else if (cp < 0x10000) {
-    buf[0] = static_cast<char>(0xE0 | (cp >> 12));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 3;
-  } else {
-    buf[0] = static_cast<char>(0xF0 | (cp >> 18));
-    buf[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    buf[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    buf[3] = static_cast<char>(0x80 | (cp & 0x3F));
-    n = 4;
-  }
-  out->append(buf, n);
+  Byte buf[4];
+  const size_t n = internal::EncodeUtf8To(cp, buf);
+  out->append(reinterpret_cast<const char*>(buf), n);
 }
 
 // One parse of one line. Positions are raw pointers into the line; every
 // error names the 1-based byte column of the byte it blames.
 class LineParser {
  public:
+  // stop_at_newline: `line` runs on past the line, which ends at its first
+  // '\n' (not whitespace then); errors may then blame other bytes.
   LineParser(std::string_view line, const JsonlFieldNames& names,
-             JsonlRecord* record, std::string* text)
+             JsonlRecord* record, std::string* text,
+             bool stop_at_newline = false)
       : begin_(reinterpret_cast<const Byte*>(line.data())),
         end_(begin_ + line.size()),
         p_(begin_),
         names_(names),
         record_(record),
-        text_(text) {}
+        text_(text),
+        stop_at_newline_(stop_at_newline) {}
+
+  // Bytes consumed: the line's length after a successful Parse().
+  size_t parsed_size() const { return p_ - begin_; }
 
   absl::Status Parse() {
     SkipWhitespace();
@@ -203,7 +63,7 @@ class LineParser {
     const Byte* object_begin = p_;
     DEDUP_RETURN_IF_ERROR(ParseTopObject());
     SkipWhitespace();
-    if (ABSL_PREDICT_FALSE(p_ != end_)) {
+    if (ABSL_PREDICT_FALSE(p_ != end_) && !(stop_at_newline_ && *p_ == '\n')) {
       if (*p_ >= 0x80 && Utf8SequenceLength(p_, end_) == 0) {
         return Error(p_, "invalid UTF-8");
       }
@@ -243,8 +103,8 @@ class LineParser {
   }
 
   void SkipWhitespace() {
-    while (p_ < end_ &&
-           (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' || *p_ == '\n')) {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\t' || *p_ == '\r' ||
+                         (*p_ == '\n' && !stop_at_newline_))) {
       ++p_;
     }
   }
@@ -344,7 +204,18 @@ class LineParser {
     const Byte* p = p_ + 1;
     const Byte* run = p;
     for (;;) {
-      p = FindStringSpecial(p, end_);
+      if constexpr (!kDecode) {
+        // Whole 32-byte blocks of plain text and simple escapes at once.
+        bool closed = false;
+        bool escaped = false;
+        p = internal::SkipSimpleStringBlocks(p, end_, &closed, &escaped);
+        if (escaped && has_escape != nullptr) *has_escape = true;
+        if (closed) {
+          p_ = p;
+          return absl::OkStatus();
+        }
+      }
+      p = internal::ScanStringBody(p, end_);
       if (ABSL_PREDICT_FALSE(p == end_)) {
         return Error(open, "unterminated string");
       }
@@ -356,24 +227,24 @@ class LineParser {
         p_ = p + 1;
         return absl::OkStatus();
       }
-      if (c >= 0x80) {
-        // Stay here while the text is non-ASCII (CJK: 3 bytes per char).
-        do {
-          const int n = Utf8SequenceLength(p, end_);
-          if (ABSL_PREDICT_FALSE(n == 0)) return Error(p, "invalid UTF-8");
-          p += n;
-        } while (p < end_ && *p >= 0x80);
-        continue;
-      }
       if (c == '\\') {
         if (has_escape != nullptr) *has_escape = true;
         if constexpr (kDecode) {
           out->append(reinterpret_cast<const char*>(run), p - run);
         }
-        DEDUP_RETURN_IF_ERROR(ParseEscape<kDecode>(&p, out));
+        // The common escapes inline; \u and errors in ParseEscape.
+        const Byte simple =
+            end_ - p >= 2 ? internal::kSimpleEscapes.value[p[1]] : 0;
+        if (ABSL_PREDICT_TRUE(simple != 0)) {
+          if constexpr (kDecode) out->push_back(static_cast<char>(simple));
+          p += 2;
+        } else {
+          DEDUP_RETURN_IF_ERROR(ParseEscape<kDecode>(&p, out));
+        }
         run = p;
         continue;
       }
+      if (c >= 0x80) return Error(p, "invalid UTF-8");
       if (c == 0) return Error(p, "raw NUL byte in string");
       return Error(
           p, absl::StrFormat("raw control character 0x%02x in string (must be "
@@ -549,12 +420,20 @@ class LineParser {
       std::string* target = is_text ? text_
                             : is_id ? &record_->id
                                     : &record_->source;
-      target->clear();
-      DEDUP_RETURN_IF_ERROR(ParseString<true>(target));
+      bool has_escape = false;
+      if (target == nullptr && !is_id && !is_source) {
+        // Text not wanted (framing): validate only.
+        DEDUP_RETURN_IF_ERROR(ParseString<false>(nullptr, &has_escape));
+      } else {
+        if (target == nullptr) target = &value_scratch_;
+        target->clear();
+        DEDUP_RETURN_IF_ERROR(ParseString<true>(target, &has_escape));
+      }
       if (is_text) {
         has_text_ = true;
         record_->text_value_begin = value_at - begin_;
         record_->text_value_end = p_ - begin_;
+        record_->text_has_escape = has_escape;
       }
       if (is_id) {
         if (target != &record_->id) record_->id = *target;
@@ -597,66 +476,116 @@ class LineParser {
   const JsonlFieldNames& names_;
   JsonlRecord* const record_;
   std::string* const text_;
+  const bool stop_at_newline_;
   bool has_text_ = false;
   std::string key_scratch_;
+  std::string value_scratch_;  // text that is also the id or source
 };
+
+void ResetRecord(JsonlRecord* record) {
+  record->text_value_begin = 0;
+  record->text_value_end = 0;
+  record->text_has_escape = false;
+  record->id.clear();
+  record->has_id = false;
+  record->source.clear();
+  record->has_source = false;
+}
 
 }  // namespace
 
 absl::Status ParseJsonlLine(std::string_view line, const JsonlFieldNames& names,
                             JsonlRecord* record, std::string* text) {
-  text->clear();
-  record->text_value_begin = 0;
-  record->text_value_end = 0;
-  record->id.clear();
-  record->has_id = false;
-  record->source.clear();
-  record->has_source = false;
+  if (text != nullptr) text->clear();
+  ResetRecord(record);
   LineParser parser(line, names, record, text);
   return parser.Parse();
 }
 
+bool TryParseJsonlLineAt(std::string_view bytes, const JsonlFieldNames& names,
+                         JsonlRecord* record, size_t* line_size) {
+  ResetRecord(record);
+  LineParser parser(bytes, names, record, nullptr, /*stop_at_newline=*/true);
+  if (!parser.Parse().ok()) return false;
+  *line_size = parser.parsed_size();
+  return true;
+}
+
+std::string_view DecodeJsonlText(std::string_view value, bool has_escape,
+                                 std::string* scratch) {
+  const std::string_view body = value.substr(1, value.size() - 2);
+  if (!has_escape) return body;
+  if (scratch->size() < body.size()) scratch->resize(body.size());
+  const size_t n = internal::DecodeValidStringBody(
+      reinterpret_cast<const Byte*>(body.data()), body.size(),
+      reinterpret_cast<Byte*>(scratch->data()));
+  return std::string_view(scratch->data(), n);
+}
+
 void AppendJsonString(std::string_view utf8, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // Written through a pointer into *out, grown ahead: room for the rest of
+  // the input as it is, the closing quote and kSlack bytes, so that the SIMD
+  // loop may store 32 bytes blindly; an escape adds at most 5 bytes. Growth
+  // is sized by the input, not by *out (which may hold many documents).
+  constexpr size_t kSlack = 32 + 6;
   const Byte* p = reinterpret_cast<const Byte*>(utf8.data());
   const Byte* const end = p + utf8.size();
-  out->reserve(out->size() + utf8.size() + 2);
-  out->push_back('"');
+  size_t at = out->size();
+  out->resize(at + 1 + utf8.size() + utf8.size() / 8 + 1 + kSlack);
+  Byte* d = reinterpret_cast<Byte*>(out->data()) + at;
+  *d++ = '"';
   for (;;) {
-    const Byte* const run = p;
-    p = FindEscapeNeeded(p, end);
-    out->append(reinterpret_cast<const char*>(run), p - run);
-    if (p == end) break;
-    const Byte c = *p++;
-    switch (c) {
-      case '"':
-        out->append("\\\"");
+    bool at_escape = false;
+#if defined(__SSE2__)
+    while (end - p >= 32) {
+      const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i v1 =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v0);
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 16), v1);
+      const unsigned mask = internal::EscapeNeededBits16(p) |
+                            (internal::EscapeNeededBits16(p + 16) << 16);
+      if (mask != 0) {
+        const int k = __builtin_ctz(mask);
+        p += k;
+        d += k;
+        at_escape = true;
         break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\b':
-        out->append("\\b");
-        break;
-      case '\f':
-        out->append("\\f");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(esc, sizeof(esc));
       }
+      p += 32;
+      d += 32;
+    }
+#endif
+    if (!at_escape) {
+      const Byte* const run = p;
+      p = internal::FindEscapeNeeded(p, end);
+      std::memcpy(d, run, p - run);
+      d += p - run;
+      if (p == end) break;
+    }
+    // Room for this escape and what follows.
+    at = d - reinterpret_cast<Byte*>(out->data());
+    const size_t need = at + 6 + (end - p) + 1 + kSlack;
+    if (need > out->size()) {
+      out->resize(need + (end - p) / 2 + 64);
+      d = reinterpret_cast<Byte*>(out->data()) + at;
+    }
+    const Byte c = *p++;
+    const Byte simple = internal::kShortEscapes.value[c];
+    if (simple != 0) {
+      d[0] = '\\';
+      d[1] = simple;
+      d += 2;
+    } else {
+      const Byte esc[6] = {'\\', 'u', '0', '0', static_cast<Byte>(kHex[c >> 4]),
+                           static_cast<Byte>(kHex[c & 15])};
+      std::memcpy(d, esc, sizeof(esc));
+      d += sizeof(esc);
     }
   }
-  out->push_back('"');
+  *d++ = '"';
+  out->resize(d - reinterpret_cast<Byte*>(out->data()));
 }
 
 }  // namespace dedup

@@ -28,6 +28,9 @@ struct JsonlRecord {
   //   line.substr(0, begin) + new_value + line.substr(end).
   size_t text_value_begin = 0;
   size_t text_value_end = 0;
+  // Whether the text value contains a backslash escape; without one its
+  // decoding is the bytes between the quotes.
+  bool text_has_escape = false;
   // A string id decoded; a number id as its raw token text ("17", "-1.5e3").
   std::string id;
   bool has_id = false;
@@ -41,9 +44,9 @@ inline constexpr int kJsonlMaxDepth = 64;
 
 // Parses one line (no trailing '\n'; a trailing '\r' is whitespace) that must
 // be exactly one JSON object, whitespace around it allowed. Decodes the text
-// field into *text (cleared first; reuse it across calls to avoid allocation)
-// and fills *record (every member is reset). Other fields are validated but
-// not decoded. "\u0000" is accepted and decodes to a NUL byte in *text; raw
+// field into *text (cleared first; reuse it across calls to avoid allocation;
+// nullptr: validated only, see DecodeJsonlText) and fills *record (every
+// member is reset). Other fields are validated but not decoded. "\u0000" is accepted and decodes to a NUL byte in *text; raw
 // bytes below 0x20 inside strings are rejected.
 //
 // Errors are absl::InvalidArgumentError("column N: ...") with N the 1-based
@@ -58,6 +61,23 @@ inline constexpr int kJsonlMaxDepth = 64;
 // Thread-safe for distinct outputs.
 absl::Status ParseJsonlLine(std::string_view line, const JsonlFieldNames& names,
                             JsonlRecord* record, std::string* text);
+
+// The fast path of framing: parses the line at the start of `bytes` (which
+// may run on past it; the line ends at the first '\n') as ParseJsonlLine
+// with text == nullptr would, without searching for the '\n' first. On
+// success sets *line_size to the line's length ('\n' excluded) and returns
+// true. Returns false on any error: the caller then finds the line and calls
+// ParseJsonlLine for the message.
+bool TryParseJsonlLineAt(std::string_view bytes, const JsonlFieldNames& names,
+                         JsonlRecord* record, size_t* line_size);
+
+// Decodes the text value of a line that ParseJsonlLine accepted: `value` is
+// the record's [text_value_begin, text_value_end) range, quotes included.
+// Does not validate again. Returns the text: `value` without its quotes when
+// it has no escape (no copy), else a prefix of *scratch (grown as needed,
+// never shrunk, so that reusing it allocates and clears nothing).
+std::string_view DecodeJsonlText(std::string_view value, bool has_escape,
+                                 std::string* scratch);
 
 // Appends `utf8` as a JSON string literal with quotes: escapes '"', '\\' and
 // bytes below 0x20 (\n \t \r \b \f, the others as \u00XX); other bytes,

@@ -69,6 +69,12 @@ absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const P
 void AppendReportLine(const PipelineResult& result, size_t d, const std::function<std::string_view(size_t)>& id_of,
                       std::string* out);
 
+// Appends the report lines of every document, in order, to sink; id_of
+// must be safe to call from `threads` threads at once. The bytes do not
+// depend on `threads`.
+absl::Status WriteReportLines(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
+                              ByteSink& sink, int threads = 1);
+
 }  // namespace dedup
 
 #endif  // DEDUP_IO_OUTPUT_H_

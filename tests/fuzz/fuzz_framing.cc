@@ -3,6 +3,8 @@
 // bytes: never crashes; when framing succeeds, document ranges are ordered and
 // in bounds, and writing every document back with nothing removed reproduces
 // the input byte for byte (nothing is lost or invented by the framing).
+// JSONL framed in parallel stretches gives the same outcome, and each
+// document's text equals a full parse of its line.
 #include <unistd.h>
 
 #include <cstddef>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "io/corpus.h"
+#include "io/jsonl.h"
 #include "io/output.h"
 
 namespace {
@@ -30,17 +33,37 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::Corpus corpus(dedup::CorpusOptions{});
   // "-" is stdin; a named file whose text has no separator is one document.
   const absl::Status status = corpus.AddInput(path, "in", "");
+  // JSONL framed in tiny stretches on 3 threads: the same outcome.
+  dedup::CorpusOptions stretched_options;
+  stretched_options.threads = 3;
+  stretched_options.jsonl_stretch_bytes = 1;
+  dedup::Corpus stretched(stretched_options);
+  const absl::Status stretched_status = stretched.AddInput(path, "in", "");
+  Check(status == stretched_status && corpus.size() == stretched.size());
   if (!status.ok()) return 0;
   const dedup::CorpusInput& input = corpus.inputs()[0];
   const std::string_view bytes = input.buffer.bytes();
+  Check(input.prefix_end == stretched.inputs()[0].prefix_end);
   uint64_t last = input.prefix_end;
-  std::string scratch;
+  std::string scratch, other_scratch, decoded;
   for (size_t d = 0; d < corpus.size(); ++d) {
     const dedup::CorpusDoc& doc = corpus.doc(d);
     Check(doc.header_begin >= last && doc.header_begin <= doc.begin && doc.begin <= doc.end &&
           doc.end <= doc.trailer_end && doc.trailer_end <= doc.sep_end && doc.sep_end <= bytes.size());
     last = doc.sep_end;
-    (void)corpus.Text(d, &scratch);
+    const std::string_view text = corpus.Text(d, &scratch);
+    const dedup::CorpusDoc& other = stretched.doc(d);
+    Check(doc.begin == other.begin && doc.end == other.end && doc.sep_end == other.sep_end &&
+          doc.line == other.line && corpus.Id(d) == stretched.Id(d) &&
+          corpus.SourceId(d) == stretched.SourceId(d) && text == stretched.Text(d, &other_scratch));
+    if (input.format == dedup::InputFormat::kJsonl) {
+      // The recorded text range decodes as a full parse of the line does.
+      dedup::JsonlRecord record;
+      Check(dedup::ParseJsonlLine(bytes.substr(doc.begin, doc.end - doc.begin), corpus.options().fields, &record,
+                                  &decoded)
+                .ok());
+      Check(text == decoded);
+    }
   }
   dedup::PipelineResult keep_all;
   keep_all.docs.resize(corpus.size());

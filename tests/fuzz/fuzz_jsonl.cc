@@ -1,6 +1,7 @@
 // File: tests/fuzz/fuzz_jsonl.cc
 // ParseJsonlLine never crashes; on success the text range, a reference UTF-8
-// check, and re-encode / splice / re-parse round trips must all agree.
+// check, and re-encode / splice / re-parse round trips must all agree. The
+// framing fast path (TryParseJsonlLineAt, DecodeJsonlText) agrees with it.
 // On failure the message must be "column N: ..." with N inside the line.
 #include <cstddef>
 #include <cstdint>
@@ -59,6 +60,31 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::JsonlRecord record;
   std::string text;
   const absl::Status status = ParseJsonlLine(line, names, &record, &text);
+
+  // The framing fast path, on the line followed by more lines, agrees with
+  // a parse of the line up to its first '\n': same verdict, length, fields.
+  {
+    const std::string_view first = line.substr(0, line.find('\n'));
+    dedup::JsonlRecord fast, full;
+    size_t line_size = 0;
+    const std::string followed = std::string(line) + "\n{\"text\": \"next\"}\n";
+    const bool fast_ok = dedup::TryParseJsonlLineAt(followed, names, &fast, &line_size);
+    const bool full_ok = ParseJsonlLine(first, names, &full, nullptr).ok();
+    const bool fast_at_newline = fast_ok && line_size <= first.size() && followed[line_size] == '\n';
+    Check(fast_at_newline == full_ok);
+    if (full_ok) {
+      Check(line_size == first.size());
+      Check(fast.text_value_begin == full.text_value_begin && fast.text_value_end == full.text_value_end &&
+            fast.text_has_escape == full.text_has_escape && fast.has_id == full.has_id && fast.id == full.id &&
+            fast.has_source == full.has_source && fast.source == full.source);
+      // The recorded range decodes, without validation, to the full decode.
+      std::string decoded, scratch;
+      Check(ParseJsonlLine(first, names, &full, &decoded).ok());
+      Check(dedup::DecodeJsonlText(first.substr(full.text_value_begin, full.text_value_end - full.text_value_begin),
+                                   full.text_has_escape, &scratch) == decoded);
+    }
+  }
+
   if (!status.ok()) {
     Check(status.code() == absl::StatusCode::kInvalidArgument);
     const std::string message(status.message());

@@ -1,0 +1,439 @@
+// File: io/json_scan.h
+// Byte-scanning primitives behind the JSONL parser, framing and writer:
+// string-body scans (16 bytes per step with SSE2, 8 with SWAR, then bytes),
+// UTF-8 sequence checks, and decoding of a string body that was already
+// validated. Every fast scan has a byte-at-a-time *Scalar twin with the same
+// result; the twins exist for the tests and for the tails.
+#ifndef DEDUP_IO_JSON_SCAN_H_
+#define DEDUP_IO_JSON_SCAN_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace dedup::internal {
+
+using Byte = unsigned char;
+
+inline constexpr uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr uint64_t kHighs = 0x8080808080808080ULL;
+// SWAR needs byte 0 in the low bits.
+inline constexpr bool kLittleEndian = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+inline uint64_t Load64(const Byte* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// High bit set in each byte equal to c. Borrows can set false bits only above
+// a true hit, so the lowest set bit is exact (the callers only use that one).
+inline uint64_t ByteEqualMask(uint64_t v, Byte c) {
+  const uint64_t x = v ^ (kOnes * c);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// High bit set in each byte that is '"', '\\' or < 0x20 (what a JSON string
+// must escape); lowest set bit exact as above.
+inline uint64_t EscapeNeededMask(uint64_t v) {
+  return ByteEqualMask(v, '"') | ByteEqualMask(v, '\\') | ((v - kOnes * 0x20) & ~v & kHighs);
+}
+
+// As EscapeNeededMask, plus bytes >= 0x80.
+inline uint64_t StringSpecialMask(uint64_t v) { return EscapeNeededMask(v) | (v & kHighs); }
+
+inline bool IsEscapeNeeded(Byte c) { return c == '"' || c == '\\' || c < 0x20; }
+inline bool IsStringSpecial(Byte c) { return IsEscapeNeeded(c) || c >= 0x80; }
+
+#if defined(__SSE2__)
+// 16 bits, one per byte of p[0, 16): '"', '\\', < 0x20 or >= 0x80.
+inline unsigned StringSpecialBits16(const Byte* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // The signed compare "< 0x20" also catches 0x80..0xFF.
+  const __m128i hit =
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                   _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
+#if defined(__SSE2__)
+// 16 bits, one per byte of p[0, 16): '"', '\\' or < 0x20.
+inline unsigned EscapeNeededBits16(const Byte* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // Unsigned v <= 0x1F  <=>  min(v, 0x1F) == v.
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+  const __m128i hit = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))), control);
+  return static_cast<unsigned>(_mm_movemask_epi8(hit));
+}
+#endif
+
+inline const Byte* FindStringSpecialScalar(const Byte* p, const Byte* end) {
+  while (p < end && !IsStringSpecial(*p)) ++p;
+  return p;
+}
+
+// First byte in [p, end) that is '"', '\\', < 0x20 or >= 0x80, or end.
+inline const Byte* FindStringSpecial(const Byte* p, const Byte* end) {
+#if defined(__SSE2__)
+  // 32 bytes a step: JSON text stops the scan every few dozen bytes (an
+  // escaped newline, a quote), so one well-predicted branch per 32 bytes.
+  while (end - p >= 32) {
+    const unsigned mask = StringSpecialBits16(p) | (StringSpecialBits16(p + 16) << 16);
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += 32;
+  }
+  if (end - p >= 16) {
+    const unsigned mask = StringSpecialBits16(p);
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#endif
+  if constexpr (kLittleEndian) {
+    while (end - p >= 8) {
+      const uint64_t mask = StringSpecialMask(Load64(p));
+      if (mask != 0) return p + (__builtin_ctzll(mask) >> 3);
+      p += 8;
+    }
+  }
+  return FindStringSpecialScalar(p, end);
+}
+
+inline const Byte* FindEscapeNeededScalar(const Byte* p, const Byte* end) {
+  while (p < end && !IsEscapeNeeded(*p)) ++p;
+  return p;
+}
+
+// First byte in [p, end) that a JSON string must escape, or end.
+inline const Byte* FindEscapeNeeded(const Byte* p, const Byte* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
+    const unsigned mask = EscapeNeededBits16(p);
+    if (mask != 0) return p + __builtin_ctz(mask);
+    p += 16;
+  }
+#endif
+  if constexpr (kLittleEndian) {
+    while (end - p >= 8) {
+      const uint64_t mask = EscapeNeededMask(Load64(p));
+      if (mask != 0) return p + (__builtin_ctzll(mask) >> 3);
+      p += 8;
+    }
+  }
+  return FindEscapeNeededScalar(p, end);
+}
+
+// Length (2..4) of the well-formed UTF-8 sequence starting at the non-ASCII
+// byte *p, or 0 if it is ill-formed (overlong, surrogate, > U+10FFFF,
+// truncated, stray continuation byte). Table 3-7 of the Unicode standard.
+inline int Utf8SequenceLength(const Byte* p, const Byte* end) {
+  const Byte c = p[0];
+  const ptrdiff_t avail = end - p;
+  if (c < 0xC2) return 0;
+  if (c < 0xE0) return (avail >= 2 && (p[1] & 0xC0) == 0x80) ? 2 : 0;
+  if (c < 0xF0) {
+    if (avail < 3) return 0;
+    const Byte lo = c == 0xE0 ? 0xA0 : 0x80;
+    const Byte hi = c == 0xED ? 0x9F : 0xBF;
+    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80) return 0;
+    return 3;
+  }
+  if (c < 0xF5) {
+    if (avail < 4) return 0;
+    const Byte lo = c == 0xF0 ? 0x90 : 0x80;
+    const Byte hi = c == 0xF4 ? 0x8F : 0xBF;
+    if (p[1] < lo || p[1] > hi || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+// Skips the well-formed UTF-8 sequences starting at the non-ASCII byte *p
+// while the bytes stay non-ASCII (CJK text: 3 bytes per character); returns
+// the first ASCII byte, end, or the start of an ill-formed sequence.
+inline const Byte* SkipNonAsciiUtf8(const Byte* p, const Byte* end) {
+  do {
+    const int n = Utf8SequenceLength(p, end);
+    if (n == 0) return p;
+    p += n;
+  } while (p < end && *p >= 0x80);
+  return p;
+}
+
+// Scans a JSON string body from p: returns the first '"', '\\', byte < 0x20
+// or start of an ill-formed UTF-8 sequence, or end. So *result >= 0x80 means
+// invalid UTF-8 there.
+inline const Byte* ScanStringBodyScalar(const Byte* p, const Byte* end) {
+  for (;;) {
+    p = FindStringSpecialScalar(p, end);
+    if (p == end || *p < 0x80) return p;
+    const Byte* next = SkipNonAsciiUtf8(p, end);
+    if (next == p) return p;
+    p = next;
+  }
+}
+
+inline const Byte* ScanStringBody(const Byte* p, const Byte* end) {
+  for (;;) {
+    p = FindStringSpecial(p, end);
+    if (p == end || *p < 0x80) return p;
+    const Byte* next = SkipNonAsciiUtf8(p, end);
+    if (next == p) return p;
+    p = next;
+  }
+}
+
+// Whether "\\c" is an escape that SkipSimpleStringBlocks accepts: all the
+// two-character ones but "\\\\" (it would need the backslash-run logic).
+inline bool IsSimpleEscapeChar(Byte c) {
+  return c == '"' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
+}
+
+// Validates a JSON string body from p (not inside an escape) in 32-byte
+// blocks, as long as a block holds only printable ASCII and escapes of
+// IsSimpleEscapeChar that end inside it, up to the closing quote. Returns
+// the byte after the closing quote with *closed = true, or the start of the
+// first block it cannot vouch for (or of the last < 32 bytes) with *closed
+// = false; the caller scans on from there byte by byte. Sets *escaped when
+// it passed a backslash. The point: one branch per 32 bytes instead of a
+// stop at every escape (JSON text has an escaped newline every few dozen
+// bytes).
+inline const Byte* SkipSimpleStringBlocksScalar(const Byte* p, const Byte* end, bool* closed, bool* escaped) {
+  *closed = false;
+  while (end - p >= 32) {
+    bool block_escaped = false;
+    for (int i = 0; i < 32; ++i) {
+      const Byte c = p[i];
+      if (c == '"') {
+        *escaped |= block_escaped;
+        *closed = true;
+        return p + i + 1;
+      }
+      if (c < 0x20 || c >= 0x80) return p;
+      if (c == '\\') {
+        if (i == 31 || !IsSimpleEscapeChar(p[i + 1])) return p;
+        block_escaped = true;
+        ++i;
+      }
+    }
+    *escaped |= block_escaped;
+    p += 32;
+  }
+  return p;
+}
+
+#if defined(__SSE2__)
+// 16 bits, one per byte of p[0, 16) for which IsSimpleEscapeChar holds.
+inline unsigned SimpleEscapeCharBits16(__m128i v) {
+  const __m128i a = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('/')));
+  const __m128i b = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('b')), _mm_cmpeq_epi8(v, _mm_set1_epi8('f')));
+  const __m128i c = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('r')));
+  const __m128i t = _mm_cmpeq_epi8(v, _mm_set1_epi8('t'));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, t))));
+}
+#endif
+
+inline const Byte* SkipSimpleStringBlocks(const Byte* p, const Byte* end, bool* closed, bool* escaped) {
+#if defined(__SSE2__)
+  *closed = false;
+  while (end - p >= 32) {
+    uint32_t quote = 0, backslash = 0, other = 0, escapable = 0;
+    for (int half = 0; half < 2; ++half) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * half));
+      const int shift = 16 * half;
+      quote |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')))) << shift;
+      backslash |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')))) << shift;
+      // The signed compare "< 0x20" also catches 0x80..0xFF.
+      other |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)))) << shift;
+      escapable |= SimpleEscapeCharBits16(v) << shift;
+    }
+    // Escaped bytes as if every backslash started an escape: wrong only
+    // after two backslashes in a row, which are refused below anyway.
+    const uint32_t escaped_bytes = backslash << 1;
+    const uint32_t closing = quote & ~escaped_bytes;
+    const uint32_t inside = closing != 0 ? (closing & (0 - closing)) - 1 : ~uint32_t{0};
+    const uint32_t refused = (other | (backslash & escaped_bytes) | (escaped_bytes & ~escapable) |
+                              (backslash & 0x80000000u)) &
+                             inside;
+    if (refused != 0) return p;
+    *escaped |= (backslash & inside) != 0;
+    if (closing != 0) {
+      *closed = true;
+      return p + __builtin_ctz(closing) + 1;
+    }
+    p += 32;
+  }
+  return p;
+#else
+  return SkipSimpleStringBlocksScalar(p, end, closed, escaped);
+#endif
+}
+
+// Writes the UTF-8 encoding of cp (<= 0x10FFFF) at out; returns its length.
+inline size_t EncodeUtf8To(uint32_t cp, Byte* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<Byte>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<Byte>(0xC0 | (cp >> 6));
+    out[1] = static_cast<Byte>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<Byte>(0xE0 | (cp >> 12));
+    out[1] = static_cast<Byte>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<Byte>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<Byte>(0xF0 | (cp >> 18));
+  out[1] = static_cast<Byte>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<Byte>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<Byte>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+inline int HexValue(Byte c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The byte that a two-character escape "\\c" stands for, indexed by c; 0 for
+// 'u' and for characters that cannot follow a backslash.
+inline constexpr struct SimpleEscapeTable {
+  Byte value[256] = {};
+  constexpr SimpleEscapeTable() {
+    value['"'] = '"';
+    value['\\'] = '\\';
+    value['/'] = '/';
+    value['b'] = '\b';
+    value['f'] = '\f';
+    value['n'] = '\n';
+    value['r'] = '\r';
+    value['t'] = '\t';
+  }
+} kSimpleEscapes;
+
+// The character after the backslash of the two-character escape that
+// AppendJsonString writes for byte c; 0 where it writes "\\u00XX" or no
+// escape.
+inline constexpr struct ShortEscapeTable {
+  Byte value[256] = {};
+  constexpr ShortEscapeTable() {
+    value['"'] = '"';
+    value['\\'] = '\\';
+    value['\b'] = 'b';
+    value['\f'] = 'f';
+    value['\n'] = 'n';
+    value['\r'] = 'r';
+    value['\t'] = 't';
+  }
+} kShortEscapes;
+
+// Decodes the escape at *src (a backslash) of a validated string body,
+// writes its bytes at *dst and advances both. Never reads at or past end:
+// a malformed escape (a broken precondition) decodes to its backslash alone.
+// Never writes more bytes than it consumes.
+inline void DecodeValidEscape(const Byte** src, Byte** dst, const Byte* end) {
+  const Byte* s = *src;
+  Byte* d = *dst;
+  const Byte c = end - s >= 2 ? s[1] : 0;
+  const Byte simple = kSimpleEscapes.value[c];
+  if (simple != 0) {
+    *d = simple;
+    *dst = d + 1;
+    *src = s + 2;
+    return;
+  }
+  const Byte* q = s + 2;
+  if (c != 'u' || end - q < 4) {
+    *d = '\\';
+    *dst = d + 1;
+    *src = s + 1;
+    return;
+  }
+  auto hex4 = [](const Byte* h) {
+    uint32_t v = 0;
+    for (int i = 0; i < 4; ++i) v = v * 16 + static_cast<uint32_t>(HexValue(h[i]));
+    return v;
+  };
+  uint32_t cp = hex4(q);
+  q += 4;
+  // Validation paired every high surrogate with a low one.
+  if (cp >= 0xD800 && cp <= 0xDBFF && end - q >= 6) {
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(q + 2) - 0xDC00);
+    q += 6;
+  }
+  *dst = d + EncodeUtf8To(cp & 0x1FFFFF, d);
+  *src = q;
+}
+
+// Decodes the body [src, src + n) of a JSON string that the parser accepted
+// (quotes excluded) into dst, which must hold n bytes (decoding never grows
+// a string); returns the decoded length. Does not validate.
+inline size_t DecodeValidStringBodyScalar(const Byte* src, size_t n, Byte* dst) {
+  const Byte* const end = src + n;
+  Byte* d = dst;
+  while (src < end) {
+    const Byte* bs = static_cast<const Byte*>(std::memchr(src, '\\', end - src));
+    if (bs == nullptr) bs = end;
+    std::memcpy(d, src, bs - src);
+    d += bs - src;
+    src = bs;
+    if (src < end) DecodeValidEscape(&src, &d, end);
+  }
+  return d - dst;
+}
+
+inline size_t DecodeValidStringBody(const Byte* src, size_t n, Byte* dst) {
+  const Byte* const end = src + n;
+  Byte* d = dst;
+#if defined(__SSE2__)
+  // Copy 32 (then 16) bytes blindly, then keep those before the first
+  // backslash: d - dst <= src - begin, so the stores stay inside dst's n bytes.
+  const __m128i backslash = _mm_set1_epi8('\\');
+  while (end - src >= 32) {
+    const __m128i v0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 16));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v0);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d + 16), v1);
+    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v0, backslash))) |
+                          (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v1, backslash))) << 16);
+    if (mask == 0) {
+      src += 32;
+      d += 32;
+      continue;
+    }
+    const int k = __builtin_ctz(mask);
+    src += k;
+    d += k;
+    DecodeValidEscape(&src, &d, end);
+  }
+  while (end - src >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
+    const int mask = _mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash));
+    if (mask == 0) {
+      src += 16;
+      d += 16;
+      continue;
+    }
+    const int k = __builtin_ctz(static_cast<unsigned>(mask));
+    src += k;
+    d += k;
+    DecodeValidEscape(&src, &d, end);
+  }
+#endif
+  return (d - dst) + DecodeValidStringBodyScalar(src, end - src, d);
+}
+
+}  // namespace dedup::internal
+
+#endif  // DEDUP_IO_JSON_SCAN_H_
