@@ -1,9 +1,12 @@
 #include "core/lsh.h"
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 
 #include "core/hash.h"
+#include "core/parallel.h"
 
 namespace dedup {
 
@@ -67,6 +70,84 @@ void LshIndex::Insert(uint32_t item, std::span<const uint32_t> sig) {
     } else {
       next_.push_back(kNone);  // bucket full: this slot stays unlinked
     }
+  }
+}
+
+FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshParams params, int threads,
+                             uint32_t max_bucket_items)
+    : params_(params), max_bucket_items_(max_bucket_items) {
+  const size_t n = sigs.size() / num_perm;
+  const int bands = params.bands;
+  item_buckets_.assign(n * bands, kNone);
+  std::vector<uint32_t> band_base(bands + 1, 0);
+  ParallelForChunks(bands, 1, threads, [&](size_t b, size_t, size_t, int) {
+    band_base[b + 1] = GroupBand(sigs, num_perm, static_cast<int>(b));
+  });
+  for (int b = 0; b < bands; ++b) band_base[b + 1] += band_base[b];
+  // Ids per band from 0 -> ids over all bands.
+  ParallelForChunks(n, 4096, threads, [&](size_t, size_t begin, size_t end, int) {
+    for (size_t i = begin; i < end; ++i) {
+      uint32_t* buckets = item_buckets_.data() + i * bands;
+      for (int b = 0; b < bands; ++b) {
+        if (buckets[b] != kNone) buckets[b] += band_base[b];
+      }
+    }
+  });
+  heads_.resize(band_base[bands]);
+}
+
+uint32_t FixedLshIndex::GroupBand(std::span<const uint32_t> sigs, int num_perm, int b) {
+  const size_t n = sigs.size() / num_perm;
+  const int bands = params_.bands;
+  // Keys are hashes: a counting sort on their top bits leaves parts of one or
+  // two items, which a comparison sort then finishes.
+  const int bits = std::clamp(static_cast<int>(std::bit_width(n)) - 1, 1, 22);
+  std::vector<uint32_t> part_end(size_t{1} << bits, 0);
+  std::vector<uint64_t> keys(n);
+  for (size_t i = 0; i < n; ++i) {
+    keys[i] = BandKey(sigs.subspan(i * num_perm, num_perm), b, params_.rows);
+    ++part_end[keys[i] >> (64 - bits)];
+  }
+  uint32_t total = 0;
+  for (uint32_t& e : part_end) e = (total += e);  // end of each part; counts down to its start below
+  struct Entry {
+    uint64_t key;
+    uint32_t item;
+  };
+  std::vector<Entry> entries(n);
+  for (size_t i = n; i-- > 0;) entries[--part_end[keys[i] >> (64 - bits)]] = {keys[i], static_cast<uint32_t>(i)};
+  keys = {};
+  uint32_t ids = 0;
+  for (size_t p = 0; p < part_end.size(); ++p) {
+    const size_t begin = part_end[p];
+    const size_t end = p + 1 < part_end.size() ? part_end[p + 1] : n;
+    if (end - begin < 2) continue;
+    std::sort(entries.begin() + begin, entries.begin() + end,
+              [](const Entry& x, const Entry& y) { return x.key < y.key; });
+    for (size_t i = begin; i < end;) {
+      size_t j = i + 1;
+      while (j < end && entries[j].key == entries[i].key) ++j;
+      if (j - i >= 2) {
+        for (size_t m = i; m < j; ++m) item_buckets_[static_cast<size_t>(entries[m].item) * bands + b] = ids;
+        ++ids;
+      }
+      i = j;
+    }
+  }
+  return ids;
+}
+
+void FixedLshIndex::Insert(uint32_t item) {
+  const uint32_t* buckets = item_buckets_.data() + static_cast<size_t>(item) * params_.bands;
+  for (int b = 0; b < params_.bands; ++b) {
+    if (buckets[b] == kNone) continue;  // no other item has this key
+    Bucket& bucket = heads_[buckets[b]];
+    // As in LshIndex, a bucket's first item always enters.
+    if (bucket.size > 0 && bucket.size >= max_bucket_items_) continue;
+    next_.push_back(bucket.head);
+    bucket.head = static_cast<uint32_t>(items_.size());
+    items_.push_back(item);
+    ++bucket.size;
   }
 }
 

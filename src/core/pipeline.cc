@@ -440,7 +440,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     // (a third of the bands of the containment-aware banding) is enough.
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
-    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, story_lsh, options.match);
+    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, story_lsh, options.match, threads);
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
@@ -476,7 +476,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   ClusterAssignment clusters;
   if (options.dedup) {
     build_signatures(is_boilerplate);
-    clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match);
+    clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
   } else {
     clusters.representative.resize(n);
