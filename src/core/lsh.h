@@ -100,9 +100,10 @@ class FixedLshIndex {
   // per shared band.
   template <typename Fn>
   void Query(uint32_t item, Fn&& fn) const {
-    const uint32_t* buckets = item_buckets_.data() + static_cast<size_t>(item) * params_.bands;
+    uint32_t buckets[LshIndex::kMaxBands];
     // The bucket table is larger than the caches: start every load first.
     for (int b = 0; b < params_.bands; ++b) {
+      buckets[b] = item_buckets_[b * num_items_ + item];
       if (buckets[b] != kNone) __builtin_prefetch(&heads_[buckets[b]]);
     }
     for (int b = 0; b < params_.bands; ++b) {
@@ -119,13 +120,14 @@ class FixedLshIndex {
     uint32_t head = kNone;
     uint32_t size = 0;
   };
-  // Gives the items sharing a key in band b consecutive ids from 0 in
-  // item_buckets_; returns how many ids it gave.
-  uint32_t GroupBand(std::span<const uint32_t> sigs, int num_perm, int b);
+  // Gives the items sharing a key (keys[item]: one band's) ids from 0 in
+  // buckets[item]; returns how many ids it gave.
+  static uint32_t GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets);
 
   LshParams params_;
   uint32_t max_bucket_items_;
-  std::vector<uint32_t> item_buckets_;  // per (item, band): bucket id or kNone
+  size_t num_items_;
+  std::vector<uint32_t> item_buckets_;  // per (band, item): bucket id or kNone
   std::vector<Bucket> heads_;           // per bucket: newest slot
   std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
   std::vector<uint32_t> items_;         // slot -> item
