@@ -389,12 +389,13 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   const int k = options.num_perm;
   const MinHasher hasher(options.scheme, k, options.seed);
   const int threads = options.threads;
-  std::vector<Scratch> scratch(threads);
   PipelineResult result;
   result.stats.documents = n;
   if (progress != nullptr) progress->phase = 3;
   const std::vector<uint32_t>& source = fp.source;
-  const std::vector<uint32_t>& noncand_sigs = fp.noncand_sigs;
+  // Raw signatures of the text outside candidate lines; the final signatures
+  // are built over them in place once nothing else needs them.
+  std::vector<uint32_t> noncand_sigs = std::move(fp.noncand_sigs);
   const std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   const std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
   const std::vector<BlockOccurrence>& occurrences = fp.occurrences;
@@ -406,24 +407,36 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
   auto start = Clock::now();
 
-  // Full signature of each document: its own part plus the sketches of the
-  // candidate lines it carries, except those `excluded` says to leave out.
-  std::vector<uint32_t> sigs(n * k);
+  // Full signature of each document into *sigs (which may be noncand_sigs
+  // itself): its own part plus the sketches of the distinct candidate lines
+  // it carries, except those `excluded` says to leave out.
   std::vector<uint64_t> sizes(n);
-  auto build_signatures = [&](auto&& excluded) {
+  std::vector<std::vector<uint64_t>> thread_keys(threads);
+  std::vector<std::vector<const LineSketch*>> thread_lines(threads);
+  auto build_signatures = [&](std::vector<uint32_t>* sigs, auto&& excluded) {
     ParallelForChunks(n, kChunkDocs * 4, threads, [&](size_t, size_t begin, size_t end, int t) {
-      Scratch& s = scratch[t];
+      std::vector<uint64_t>& keys = thread_keys[t];
+      std::vector<const LineSketch*>& lines = thread_lines[t];
       for (size_t d = begin; d < end; ++d) {
-        std::span<uint32_t> sig(sigs.data() + d * k, k);
-        std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
-        uint64_t size = noncand_sizes[d];
-        s.doc_keys.clear();
+        std::span<uint32_t> sig(sigs->data() + d * k, k);
+        if (sigs != &noncand_sigs) std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
+        keys.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-          const uint64_t key = occurrences[o].sketch_key;
-          if (excluded(o) || !s.doc_keys.insert(key).second) continue;
-          const LineSketch& sk = sketches.at(key);
-          for (const uint64_t h : sk.shingles) hasher.Add(h, sig);
-          size += sk.shingles.size();
+          if (!excluded(o)) keys.push_back(occurrences[o].sketch_key);
+        }
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        // The sketches lie far apart in a large map: start every load first.
+        for (const uint64_t key : keys) sketches.prefetch(key);
+        lines.clear();
+        for (const uint64_t key : keys) {
+          lines.push_back(&sketches.at(key));
+          __builtin_prefetch(lines.back()->shingles.data());
+        }
+        uint64_t size = noncand_sizes[d];
+        for (const LineSketch* line : lines) {
+          for (const uint64_t h : line->shingles) hasher.Add(h, sig);
+          size += line->shingles.size();
         }
         hasher.Finalize(sig);
         sizes[d] = size;
@@ -435,12 +448,14 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   result.stats.lsh = lsh;
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
-    build_signatures([](uint32_t) { return false; });
+    std::vector<uint32_t> story_sigs(n * k);
+    build_signatures(&story_sigs, [](uint32_t) { return false; });
     // Stories only feed the block counts: banding at the Jaccard threshold
     // (a third of the bands of the containment-aware banding) is enough.
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
-    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, story_lsh, options.match, threads);
+    const ClusterAssignment stories = ClusterDocuments(story_sigs, k, sizes, story_lsh, options.match, threads);
+    story_sigs = {};
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
@@ -474,8 +489,9 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   }
   auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != 0; };
   ClusterAssignment clusters;
+  const std::vector<uint32_t>& sigs = noncand_sigs;  // final once built
   if (options.dedup) {
-    build_signatures(is_boilerplate);
+    build_signatures(&noncand_sigs, is_boilerplate);
     clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
   } else {
