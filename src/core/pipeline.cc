@@ -502,14 +502,23 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     const BlockVerdict* v = boilerplate_verdict(key);
     return v != nullptr && (!occ.is_title || static_cast<int>(v->title_stories) >= options.blocks.min_stories);
   };
-  for (size_t o = 0; o < occurrences.size() && !verdicts.empty(); ++o) {
-    const BlockOccurrence& occ = occurrences[o];
-    if (occ.template_kind == TemplateKind::kLink) {
-      if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = occ.template_key;
-    } else if (removes(occ.template_key, occ)) {
-      removed_by[o] = occ.template_key;
-    }
-    if (removed_by[o] == 0 && removes(occ.key, occ)) removed_by[o] = occ.key;
+  if (!verdicts.empty()) {
+    ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
+      constexpr size_t kAhead = 8;  // the verdicts are larger than the caches
+      for (size_t o = begin; o < end; ++o) {
+        if (o + kAhead < end) {
+          verdicts.prefetch(occurrences[o + kAhead].key);
+          verdicts.prefetch(occurrences[o + kAhead].template_key);
+        }
+        const BlockOccurrence& occ = occurrences[o];
+        if (occ.template_kind == TemplateKind::kLink) {
+          if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = occ.template_key;
+        } else if (removes(occ.template_key, occ)) {
+          removed_by[o] = occ.template_key;
+        }
+        if (removed_by[o] == 0 && removes(occ.key, occ)) removed_by[o] = occ.key;
+      }
+    });
   }
   auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != 0; };
   ClusterAssignment clusters;
