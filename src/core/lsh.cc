@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "core/hash.h"
@@ -79,7 +80,8 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
     : params_(params), max_bucket_items_(max_bucket_items), num_items_(sigs.size() / num_perm) {
   const size_t n = num_items_;
   const int bands = params.bands;
-  item_buckets_.assign(n * bands, kNone);
+  // Every entry is written below (by the thread grouping its band).
+  item_buckets_ = std::make_unique_for_overwrite<uint32_t[]>(n * bands);
   // Bands are hashed a few at a time, so that each signature row is read
   // once per few bands (rows are far apart), in enough blocks to share out.
   constexpr int kMaxBlockBands = 8;
@@ -98,14 +100,16 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
       const std::span<const uint32_t> sig = sigs.subspan(i * num_perm, num_perm);
       for (int c = 0; c < count; ++c) keys[c * n + i] = BandKey(sig, first + c, params_.rows);
     }
+    std::vector<KeyedItem> by_low(n), sorted(n);
     for (int c = 0; c < count; ++c) {
-      band_base[first + c + 1] = GroupKeys(std::span(keys.data() + c * n, n), item_buckets_.data() + (first + c) * n);
+      band_base[first + c + 1] =
+          GroupKeys(std::span(keys.data() + c * n, n), item_buckets_.get() + (first + c) * n, &by_low, &sorted);
     }
   });
   for (int b = 0; b < bands; ++b) band_base[b + 1] += band_base[b];
   // Ids per band from 0 -> ids over all bands.
   ParallelForChunks(bands, 1, threads, [&](size_t b, size_t, size_t, int) {
-    uint32_t* buckets = item_buckets_.data() + b * n;
+    uint32_t* buckets = item_buckets_.get() + b * n;
     for (size_t i = 0; i < n; ++i) {
       if (buckets[i] != kNone) buckets[i] += band_base[b];
     }
@@ -113,7 +117,8 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
   heads_.resize(band_base[bands]);
 }
 
-uint32_t FixedLshIndex::GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets) {
+uint32_t FixedLshIndex::GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets, std::vector<KeyedItem>* by_low,
+                                  std::vector<KeyedItem>* sorted_items) {
   const size_t n = keys.size();
   // Keys are hashes: a radix sort on their top bits (two passes of a digit
   // each, few enough targets to stay in cache) leaves runs of a few items,
@@ -133,31 +138,24 @@ uint32_t FixedLshIndex::GroupKeys(std::span<const uint64_t> keys, uint32_t* buck
   };
   to_starts(low_start);
   to_starts(high_start);
-  struct Entry {
-    uint64_t key;
-    uint32_t item;
-  };
-  std::vector<Entry> by_low(n), sorted(n);
-  for (size_t i = 0; i < n; ++i) by_low[low_start[low_digit(keys[i])]++] = {keys[i], static_cast<uint32_t>(i)};
-  for (const Entry& e : by_low) sorted[high_start[high_digit(e.key)]++] = e;
-  by_low = {};
+  KeyedItem* low = by_low->data();
+  KeyedItem* sorted = sorted_items->data();
+  for (size_t i = 0; i < n; ++i) low[low_start[low_digit(keys[i])]++] = {keys[i], static_cast<uint32_t>(i)};
+  for (size_t i = 0; i < n; ++i) sorted[high_start[high_digit(low[i].key)]++] = low[i];
   uint32_t ids = 0;
   for (size_t begin = 0; begin < n;) {
     const uint64_t top = sorted[begin].key >> (64 - bits);
     size_t end = begin + 1;
     while (end < n && sorted[end].key >> (64 - bits) == top) ++end;
     if (end - begin >= 2) {
-      std::sort(sorted.begin() + begin, sorted.begin() + end,
-                [](const Entry& x, const Entry& y) { return x.key < y.key; });
-      for (size_t i = begin; i < end;) {
-        size_t j = i + 1;
-        while (j < end && sorted[j].key == sorted[i].key) ++j;
-        if (j - i >= 2) {
-          for (size_t m = i; m < j; ++m) buckets[sorted[m].item] = ids;
-          ++ids;
-        }
-        i = j;
-      }
+      std::sort(sorted + begin, sorted + end, [](const KeyedItem& x, const KeyedItem& y) { return x.key < y.key; });
+    }
+    for (size_t i = begin; i < end;) {
+      size_t j = i + 1;
+      while (j < end && sorted[j].key == sorted[i].key) ++j;
+      const uint32_t id = j - i >= 2 ? ids++ : kNone;
+      for (size_t m = i; m < j; ++m) buckets[sorted[m].item] = id;
+      i = j;
     }
     begin = end;
   }

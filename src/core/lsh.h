@@ -6,6 +6,7 @@
 #define DEDUP_CORE_LSH_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -120,14 +121,20 @@ class FixedLshIndex {
     uint32_t head = kNone;
     uint32_t size = 0;
   };
+  struct KeyedItem {
+    uint64_t key;
+    uint32_t item;
+  };
   // Gives the items sharing a key (keys[item]: one band's) ids from 0 in
-  // buckets[item]; returns how many ids it gave.
-  static uint32_t GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets);
+  // buckets[item]; returns how many ids it gave. by_low and sorted: scratch
+  // of keys.size() entries.
+  static uint32_t GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets, std::vector<KeyedItem>* by_low,
+                            std::vector<KeyedItem>* sorted);
 
   LshParams params_;
   uint32_t max_bucket_items_;
   size_t num_items_;
-  std::vector<uint32_t> item_buckets_;  // per (band, item): bucket id or kNone
+  std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): bucket id or kNone
   std::vector<Bucket> heads_;           // per bucket: newest slot
   std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
   std::vector<uint32_t> items_;         // slot -> item
