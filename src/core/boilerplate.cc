@@ -154,7 +154,6 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
   }
 
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
-  verdicts.reserve(keys.size());
   for (KeyState& ki : keys) {
     BlockVerdict& v = ki.v;
     const double share = static_cast<double>(v.stories) / sources[ki.source].stories;
@@ -181,7 +180,7 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     v.boilerplate = ki.kind == TemplateKind::kLink
                         ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories && v.stories > v.title_stories
                         : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
-    verdicts.emplace(ki.key, v);
+    if (v.boilerplate) verdicts.emplace(ki.key, v);
   }
   return verdicts;
 }

@@ -26,8 +26,7 @@ TEST(DecideBoilerplateTest, CopiesOfOneStoryCountOnce) {
   const std::vector<uint32_t> source(6, 1);
   std::vector<BlockOccurrence> occ = {Occ(0, 7), Occ(0, 8), Occ(1, 7), Occ(2, 7), Occ(3, 8), Occ(4, 8, 6, true)};
   const auto verdicts = DecideBoilerplate(occ, story, source, BoilerplateOptions{});
-  EXPECT_EQ(verdicts.at(7).stories, 1u);
-  EXPECT_FALSE(verdicts.at(7).boilerplate);
+  EXPECT_FALSE(verdicts.contains(7)) << "content keys are left out";
   EXPECT_EQ(verdicts.at(8).stories, 3u);
   EXPECT_EQ(verdicts.at(8).title_stories, 1u);
   EXPECT_TRUE(verdicts.at(8).boilerplate);
@@ -131,16 +130,20 @@ TEST(DecideBoilerplateTest, MatchesTheSortingReference) {
     options.min_share = 0.002;
     const auto got = DecideBoilerplate(occurrences, story, source, options);
     const auto want = ReferenceVerdicts(occurrences, story, source, options);
-    ASSERT_EQ(got.size(), want.size());
     size_t boilerplate = 0;
     for (const auto& [key, v] : want) {
+      if (!v.boilerplate) {
+        EXPECT_FALSE(got.contains(key)) << key;
+        continue;
+      }
       ASSERT_TRUE(got.contains(key)) << key;
       const BlockVerdict& g = got.at(key);
       EXPECT_EQ(g.stories, v.stories) << key;
       EXPECT_EQ(g.title_stories, v.title_stories) << key;
-      EXPECT_EQ(g.boilerplate, v.boilerplate) << key;
-      boilerplate += v.boilerplate;
+      EXPECT_TRUE(g.boilerplate) << key;
+      ++boilerplate;
     }
+    EXPECT_EQ(got.size(), boilerplate);
     EXPECT_GT(boilerplate, 10u);
     EXPECT_LT(boilerplate, want.size());
   }
