@@ -70,39 +70,33 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options) {
-  // Each key gets a dense index, and its source, tokens and kind from its
-  // first occurrence.
+  // Each key gets a dense index; its source, tokens and kind are those of
+  // its first occurrence.
   struct KeyState {
-    uint64_t key = 0;
-    uint32_t source = 0;
-    uint32_t tokens = 0;
-    TemplateKind kind = TemplateKind::kNone;
+    uint32_t first = 0;                // 2 o for o's exact key, 2 o + 1 for its template key
     uint32_t last_group = UINT32_MAX;  // the story group last counted
     uint32_t last_title_group = UINT32_MAX;
-    BlockVerdict v;
+    uint32_t stories = 0;
+    uint32_t title_stories = 0;
   };
   std::vector<KeyState> keys;
+  keys.reserve(occurrences.size() * 2);  // at most; pages are only touched as keys come
   absl::flat_hash_map<uint64_t, uint32_t> key_index;
   // occ_keys[2 o], occ_keys[2 o + 1]: exact and template key of occurrence o.
   std::vector<uint32_t> occ_keys(occurrences.size() * 2, UINT32_MAX);
   const size_t n = story.size();
   std::vector<uint32_t> occ_begin(n + 1, 0);
-  auto index_of = [&](uint64_t key, const BlockOccurrence& occ, TemplateKind kind) {
+  auto index_of = [&](uint64_t key, uint32_t ref) {
     const auto [it, inserted] = key_index.try_emplace(key, static_cast<uint32_t>(keys.size()));
-    if (inserted) {
-      KeyState& ks = keys.emplace_back();
-      ks.key = key;
-      ks.source = source[occ.doc];
-      ks.tokens = occ.num_tokens;
-      ks.kind = kind;
-    }
+    if (inserted) keys.emplace_back().first = ref;
     return it->second;
   };
   for (size_t o = 0; o < occurrences.size(); ++o) {
     const BlockOccurrence& occ = occurrences[o];
     ++occ_begin[occ.doc + 1];
-    occ_keys[2 * o] = index_of(occ.key, occ, TemplateKind::kNone);
-    if (occ.template_key != 0) occ_keys[2 * o + 1] = index_of(occ.template_key, occ, occ.template_kind);
+    const uint32_t ref = static_cast<uint32_t>(2 * o);
+    occ_keys[2 * o] = index_of(occ.key, ref);
+    if (occ.template_key != 0) occ_keys[2 * o + 1] = index_of(occ.template_key, ref + 1);
   }
   key_index = {};
   for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
@@ -143,25 +137,31 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
         KeyState& ks = keys[occ_keys[2 * o + which]];
         if (ks.last_group != group) {
           ks.last_group = group;
-          ++ks.v.stories;
+          ++ks.stories;
         }
         if (is_title && ks.last_title_group != group) {
           ks.last_title_group = group;
-          ++ks.v.title_stories;
+          ++ks.title_stories;
         }
       }
     }
   }
 
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
-  for (KeyState& ki : keys) {
-    BlockVerdict& v = ki.v;
-    const double share = static_cast<double>(v.stories) / sources[ki.source].stories;
+  for (const KeyState& ks : keys) {
+    const BlockOccurrence& first = occurrences[ks.first / 2];
+    const bool is_template = ks.first % 2 == 1;
+    const uint64_t key = is_template ? first.template_key : first.key;
+    const TemplateKind kind = is_template ? first.template_kind : TemplateKind::kNone;
+    BlockVerdict v;
+    v.stories = ks.stories;
+    v.title_stories = ks.title_stories;
+    const double share = static_cast<double>(v.stories) / sources[source[first.doc]].stories;
     double needed_share = 0.0;
-    switch (ki.kind) {
+    switch (kind) {
       case TemplateKind::kNone:
-        needed_share = static_cast<int>(ki.tokens) < options.short_block_tokens ? options.short_block_share
-                                                                                 : options.min_share;
+        needed_share = static_cast<int>(first.num_tokens) < options.short_block_tokens ? options.short_block_share
+                                                                                       : options.min_share;
         break;
       case TemplateKind::kLabel:
       case TemplateKind::kLongWord:
@@ -177,10 +177,10 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     // a copy may not have been clustered) and appears in other stories. Lines
     // near the top of many stories are templates or table rows, not links.
     constexpr uint32_t kMaxHeadlineStories = 2;
-    v.boilerplate = ki.kind == TemplateKind::kLink
+    v.boilerplate = kind == TemplateKind::kLink
                         ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories && v.stories > v.title_stories
                         : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
-    if (v.boilerplate) verdicts.emplace(ki.key, v);
+    if (v.boilerplate) verdicts.emplace(key, v);
   }
   return verdicts;
 }
