@@ -487,10 +487,11 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     result.stats.seconds_blocks = SecondsSince(blocks_start);
     start = Clock::now();
   }
-  // Which key removes each occurrence (0: kept). Template keys win over exact
-  // keys; links are removed only below the head lines, where a story's own
-  // headline never is.
-  std::vector<uint64_t> removed_by(occurrences.size(), 0);
+  // Which key removes each occurrence, in a byte: none (kept), its template
+  // key or its exact key. Template keys win over exact keys; links are
+  // removed only below the head lines, where a story's own headline never is.
+  enum class RemovedBy : uint8_t { kNone, kTemplateKey, kKey };
+  std::vector<RemovedBy> removed_by(occurrences.size(), RemovedBy::kNone);
   // A line near the top of at least min_stories stories is a header; near the
   // top of fewer, it is a title (listed under "Related stories" elsewhere).
   auto boilerplate_verdict = [&](uint64_t key) -> const BlockVerdict* {
@@ -512,15 +513,15 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
         }
         const BlockOccurrence& occ = occurrences[o];
         if (occ.template_kind == TemplateKind::kLink) {
-          if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = occ.template_key;
+          if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = RemovedBy::kTemplateKey;
         } else if (removes(occ.template_key, occ)) {
-          removed_by[o] = occ.template_key;
+          removed_by[o] = RemovedBy::kTemplateKey;
         }
-        if (removed_by[o] == 0 && removes(occ.key, occ)) removed_by[o] = occ.key;
+        if (removed_by[o] == RemovedBy::kNone && removes(occ.key, occ)) removed_by[o] = RemovedBy::kKey;
       }
     });
   }
-  auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != 0; };
+  auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != RemovedBy::kNone; };
   ClusterAssignment clusters;
   const std::vector<uint32_t>& sigs = noncand_sigs;  // final once built
   if (options.dedup) {
@@ -578,8 +579,8 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     dec.removed_begin = static_cast<uint32_t>(result.removed.size());
     for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
       const BlockOccurrence& occ = occurrences[o];
-      const uint64_t key = removed_by[o];
-      if (key == 0) continue;
+      if (removed_by[o] == RemovedBy::kNone) continue;
+      const uint64_t key = removed_by[o] == RemovedBy::kTemplateKey ? occ.template_key : occ.key;
       const BlockVerdict* verdict = &verdicts.at(key);
       auto [id_it, inserted] = block_id.try_emplace(key, static_cast<uint32_t>(result.blocks.size()));
       if (inserted) {
