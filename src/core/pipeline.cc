@@ -406,61 +406,42 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
   auto start = Clock::now();
 
-  // The candidate lines' shingles in one array (line i: from line_begin[i]
-  // to line_begin[i + 1]), and each occurrence's line as an index: both
-  // clusterings read them, document by document, without a map lookup.
-  std::vector<uint64_t> line_begin;
-  std::vector<uint64_t> line_shingles;
-  std::vector<uint32_t> occ_line(occurrences.size());
-  {
-    absl::flat_hash_map<uint64_t, uint32_t> line_index;
-    line_index.reserve(fp.sketches.size());
-    line_begin.reserve(fp.sketches.size() + 1);
-    size_t total = 0;
-    for (const auto& [key, sketch] : fp.sketches) total += sketch.shingles.size();
-    line_shingles.reserve(total);
-    for (const auto& [key, sketch] : fp.sketches) {
-      line_index.emplace(key, static_cast<uint32_t>(line_begin.size()));
-      line_begin.push_back(line_shingles.size());
-      line_shingles.insert(line_shingles.end(), sketch.shingles.begin(), sketch.shingles.end());
+  // Each occurrence's line sketch, looked up once, in parallel, for both
+  // clusterings.
+  const absl::flat_hash_map<uint64_t, LineSketch>& sketches = fp.sketches;
+  std::vector<const LineSketch*> occ_sketch(occurrences.size());
+  ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
+    constexpr size_t kAhead = 8;  // the map is larger than the caches
+    for (size_t o = begin; o < end; ++o) {
+      if (o + kAhead < end) sketches.prefetch(occurrences[o + kAhead].sketch_key);
+      occ_sketch[o] = &sketches.at(occurrences[o].sketch_key);
     }
-    line_begin.push_back(line_shingles.size());
-    fp.sketches = {};
-    ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
-      constexpr size_t kAhead = 8;  // the index is larger than the caches
-      for (size_t o = begin; o < end; ++o) {
-        if (o + kAhead < end) line_index.prefetch(occurrences[o + kAhead].sketch_key);
-        occ_line[o] = line_index.at(occurrences[o].sketch_key);
-      }
-    });
-  }
+  });
 
   // Full signature of each document into *sigs (which may be noncand_sigs
   // itself): its own part plus the sketches of the distinct candidate lines
   // it carries, except those `excluded` says to leave out.
   std::vector<uint64_t> sizes(n);
-  std::vector<std::vector<uint32_t>> thread_lines(threads);
+  std::vector<std::vector<const LineSketch*>> thread_lines(threads);
   auto build_signatures = [&](std::vector<uint32_t>* sigs, auto&& excluded) {
     ParallelForChunks(n, kChunkDocs * 4, threads, [&](size_t, size_t begin, size_t end, int t) {
-      std::vector<uint32_t>& lines = thread_lines[t];
+      std::vector<const LineSketch*>& lines = thread_lines[t];
       for (size_t d = begin; d < end; ++d) {
         std::span<uint32_t> sig(sigs->data() + d * k, k);
         if (sigs != &noncand_sigs) std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
         lines.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-          if (!excluded(o)) lines.push_back(occ_line[o]);
+          if (!excluded(o)) lines.push_back(occ_sketch[o]);
         }
-        std::sort(lines.begin(), lines.end());
+        std::sort(lines.begin(), lines.end());  // slots of one map: comparable
         lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-        // The lines lie far apart: start every load first.
-        for (const uint32_t line : lines) __builtin_prefetch(&line_begin[line]);
-        for (const uint32_t line : lines) __builtin_prefetch(line_shingles.data() + line_begin[line]);
+        // The sketches and their shingles lie far apart: start every load first.
+        for (const LineSketch* line : lines) __builtin_prefetch(line);
+        for (const LineSketch* line : lines) __builtin_prefetch(line->shingles.data());
         uint64_t size = noncand_sizes[d];
-        for (const uint32_t line : lines) {
-          const uint64_t* first = line_shingles.data() + line_begin[line];
-          const uint64_t* last = line_shingles.data() + line_begin[line + 1];
-          for (const uint64_t* h = first; h != last; ++h) hasher.Add(*h, sig);
-          size += last - first;
+        for (const LineSketch* line : lines) {
+          for (const uint64_t h : line->shingles) hasher.Add(h, sig);
+          size += line->shingles.size();
         }
         hasher.Finalize(sig);
         sizes[d] = size;
