@@ -147,7 +147,9 @@ uint32_t FixedLshIndex::GroupKeys(std::span<const uint64_t> keys, uint32_t* buck
     const uint64_t top = sorted[begin].key >> (64 - bits);
     size_t end = begin + 1;
     while (end < n && sorted[end].key >> (64 - bits) == top) ++end;
-    if (end - begin >= 2) {
+    // Copies of one document share every key: such runs need no sorting.
+    const uint64_t first_key = sorted[begin].key;
+    if (std::any_of(sorted + begin + 1, sorted + end, [&](const KeyedItem& e) { return e.key != first_key; })) {
       std::sort(sorted + begin, sorted + end, [](const KeyedItem& x, const KeyedItem& y) { return x.key < y.key; });
     }
     for (size_t i = begin; i < end;) {
