@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
-#include <tuple>
 #include <utility>
 
 #include "core/byte_window.h"
@@ -168,54 +167,98 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options) {
-  // Distinct (key, story, is_title) triples, counted per key.
-  std::vector<std::tuple<uint64_t, uint32_t, bool>> key_story;
-  key_story.reserve(occurrences.size() * 2);
-  struct KeyInfo {
-    uint32_t source = 0;
-    uint32_t tokens = 0;
-    TemplateKind kind = TemplateKind::kNone;
+  // Each key gets a dense index; its source, tokens and kind are those of
+  // its first occurrence.
+  struct KeyState {
+    uint32_t first = 0;                // 2 o for o's exact key, 2 o + 1 for its template key
+    uint32_t last_group = UINT32_MAX;  // the story group last counted
+    uint32_t last_title_group = UINT32_MAX;
+    uint32_t stories = 0;
+    uint32_t title_stories = 0;
   };
-  absl::flat_hash_map<uint64_t, KeyInfo> info;
-  for (const BlockOccurrence& occ : occurrences) {
-    key_story.emplace_back(occ.key, story[occ.doc], occ.is_title);
-    info.try_emplace(occ.key, KeyInfo{source[occ.doc], occ.num_tokens, TemplateKind::kNone});
-    if (occ.template_key != 0) {
-      key_story.emplace_back(occ.template_key, story[occ.doc], occ.is_title);
-      info.try_emplace(occ.template_key, KeyInfo{source[occ.doc], occ.num_tokens, occ.template_kind});
+  std::vector<KeyState> keys;
+  keys.reserve(occurrences.size() * 2);  // at most; pages are only touched as keys come
+  absl::flat_hash_map<uint64_t, uint32_t> key_index;
+  // occ_keys[2 o], occ_keys[2 o + 1]: exact and template key of occurrence o.
+  std::vector<uint32_t> occ_keys(occurrences.size() * 2, UINT32_MAX);
+  const size_t n = story.size();
+  std::vector<uint32_t> occ_begin(n + 1, 0);
+  auto index_of = [&](uint64_t key, uint32_t ref) {
+    const auto [it, inserted] = key_index.try_emplace(key, static_cast<uint32_t>(keys.size()));
+    if (inserted) keys.emplace_back().first = ref;
+    return it->second;
+  };
+  for (size_t o = 0; o < occurrences.size(); ++o) {
+    const BlockOccurrence& occ = occurrences[o];
+    ++occ_begin[occ.doc + 1];
+    const uint32_t ref = static_cast<uint32_t>(2 * o);
+    occ_keys[2 * o] = index_of(occ.key, ref);
+    if (occ.template_key != 0) occ_keys[2 * o + 1] = index_of(occ.template_key, ref + 1);
+  }
+  key_index = {};
+  for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
+
+  // Documents grouped by story. Walking the groups in turn, a key counts a
+  // story when it last counted an earlier group: distinct stories per key
+  // without sorting the (key, story) pairs.
+  std::vector<uint32_t> by_story(n);
+  for (size_t d = 0; d < n; ++d) by_story[d] = static_cast<uint32_t>(d);
+  const uint32_t max_story = n == 0 ? 0 : *std::max_element(story.begin(), story.end());
+  if (max_story < 2 * n) {
+    std::vector<uint32_t> story_begin(static_cast<size_t>(max_story) + 2, 0);
+    for (size_t d = 0; d < n; ++d) ++story_begin[story[d] + 1];
+    for (size_t st = 0; st + 1 < story_begin.size(); ++st) story_begin[st + 1] += story_begin[st];
+    for (size_t d = 0; d < n; ++d) by_story[story_begin[story[d]]++] = static_cast<uint32_t>(d);
+  } else {
+    std::stable_sort(by_story.begin(), by_story.end(), [&](uint32_t a, uint32_t b) { return story[a] < story[b]; });
+  }
+  // Stories per source as well.
+  struct SourceState {
+    uint32_t last_group = UINT32_MAX;
+    uint32_t stories = 0;
+  };
+  absl::flat_hash_map<uint32_t, SourceState> sources;
+  uint32_t group = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t d = by_story[i];
+    if (i > 0 && story[d] != story[by_story[i - 1]]) ++group;
+    SourceState& ss = sources[source[d]];
+    if (ss.last_group != group) {
+      ss.last_group = group;
+      ++ss.stories;
+    }
+    for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+      const bool is_title = occurrences[o].is_title;
+      for (int which = 0; which < 2; ++which) {
+        if (occ_keys[2 * o + which] == UINT32_MAX) continue;
+        KeyState& ks = keys[occ_keys[2 * o + which]];
+        if (ks.last_group != group) {
+          ks.last_group = group;
+          ++ks.stories;
+        }
+        if (is_title && ks.last_title_group != group) {
+          ks.last_title_group = group;
+          ++ks.title_stories;
+        }
+      }
     }
   }
-  std::sort(key_story.begin(), key_story.end());
-  key_story.erase(std::unique(key_story.begin(), key_story.end()), key_story.end());
-
-  // Stories per source: distinct (source, story) pairs over all documents.
-  std::vector<std::pair<uint32_t, uint32_t>> source_story;
-  source_story.reserve(story.size());
-  for (size_t d = 0; d < story.size(); ++d) source_story.emplace_back(source[d], story[d]);
-  std::sort(source_story.begin(), source_story.end());
-  source_story.erase(std::unique(source_story.begin(), source_story.end()), source_story.end());
-  absl::flat_hash_map<uint32_t, uint32_t> stories_per_source;
-  for (const auto& [src, st] : source_story) ++stories_per_source[src];
 
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
-  for (size_t i = 0; i < key_story.size();) {
-    const uint64_t key = std::get<0>(key_story[i]);
+  for (const KeyState& ks : keys) {
+    const BlockOccurrence& first = occurrences[ks.first / 2];
+    const bool is_template = ks.first % 2 == 1;
+    const uint64_t key = is_template ? first.template_key : first.key;
+    const TemplateKind kind = is_template ? first.template_kind : TemplateKind::kNone;
     BlockVerdict v;
-    uint32_t last_story = UINT32_MAX;
-    size_t j = i;
-    for (; j < key_story.size() && std::get<0>(key_story[j]) == key; ++j) {
-      const auto& [k, st, title] = key_story[j];
-      if (st != last_story) ++v.stories;  // (key, story, false) sorts before (key, story, true)
-      last_story = st;
-      v.title_stories += title;
-    }
-    const KeyInfo& ki = info[key];
-    const double share = static_cast<double>(v.stories) / stories_per_source[ki.source];
+    v.stories = ks.stories;
+    v.title_stories = ks.title_stories;
+    const double share = static_cast<double>(v.stories) / sources[source[first.doc]].stories;
     double needed_share = 0.0;
-    switch (ki.kind) {
+    switch (kind) {
       case TemplateKind::kNone:
-        needed_share = static_cast<int>(ki.tokens) < options.short_block_tokens ? options.short_block_share
-                                                                                 : options.min_share;
+        needed_share = static_cast<int>(first.num_tokens) < options.short_block_tokens ? options.short_block_share
+                                                                                       : options.min_share;
         break;
       case TemplateKind::kLabel:
       case TemplateKind::kLongWord:
@@ -231,11 +274,10 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     // a copy may not have been clustered) and appears in other stories. Lines
     // near the top of many stories are templates or table rows, not links.
     constexpr uint32_t kMaxHeadlineStories = 2;
-    v.boilerplate = ki.kind == TemplateKind::kLink
+    v.boilerplate = kind == TemplateKind::kLink
                         ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories && v.stories > v.title_stories
                         : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
-    verdicts.emplace(key, v);
-    i = j;
+    if (v.boilerplate) verdicts.emplace(key, v);
   }
   return verdicts;
 }

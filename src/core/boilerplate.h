@@ -94,8 +94,9 @@ struct BlockVerdict {
   bool boilerplate = false;
 };
 
-// Verdicts for exact and template keys alike (the kinds never collide).
-// occurrences: sorted by doc. story[d]: the cluster of document d (any id
+// Verdicts of the keys found to be boilerplate, exact and template keys
+// alike (the kinds never collide); a key not in the map is content (most
+// keys are: leaving them out keeps the map small). occurrences: sorted by doc. story[d]: the cluster of document d (any id
 // that is equal for documents of one story). source[d]: its source id.
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,

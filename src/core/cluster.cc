@@ -21,12 +21,12 @@ double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint6
 
 ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
-                                   const MatchOptions& options) {
+                                   const MatchOptions& options, int threads) {
   const size_t n = sizes.size();
   ClusterAssignment out;
   out.representative.resize(n);
   out.similarity.assign(n, 1.0f);
-  LshIndex index(lsh, n / 8);  // grows when more documents lead clusters
+  FixedLshIndex index(std::span(sigs.data(), n * num_perm), num_perm, lsh, threads);
   // visited[rep] == i marks a representative already verified for document i.
   std::vector<uint32_t> visited(n, UINT32_MAX);
   for (size_t i = 0; i < n; ++i) {
@@ -35,7 +35,7 @@ ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_pe
     const uint32_t* sig = sigs.data() + i * num_perm;
     double best = -1.0;
     uint32_t best_rep = UINT32_MAX;
-    index.Query(std::span(sig, num_perm), [&](uint32_t rep) {
+    index.Query(static_cast<uint32_t>(i), [&](uint32_t rep) {
       if (visited[rep] == i) return;
       visited[rep] = static_cast<uint32_t>(i);
       ++out.verified_pairs;
@@ -50,7 +50,7 @@ ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_pe
       out.representative[i] = best_rep;
       out.similarity[i] = static_cast<float>(best);
     } else {
-      index.Insert(static_cast<uint32_t>(i), std::span(sig, num_perm));
+      index.Insert(static_cast<uint32_t>(i));
     }
   }
   return out;

@@ -35,10 +35,12 @@ struct ClusterAssignment {
 };
 
 // sigs: n * num_perm finalised values, row i for document i. sizes[i]: number
-// of distinct shingles (0: the document takes part in no cluster).
+// of distinct shingles (0: the document takes part in no cluster). The band
+// keys are found on `threads` threads; the greedy pass is sequential, so the
+// result does not depend on threads.
 ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
-                                   const MatchOptions& options);
+                                   const MatchOptions& options, int threads = 1);
 
 }  // namespace dedup
 

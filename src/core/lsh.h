@@ -6,6 +6,7 @@
 #define DEDUP_CORE_LSH_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -77,6 +78,66 @@ class LshIndex {
   absl::flat_hash_map<uint64_t, Bucket> heads_;
   std::vector<uint32_t> next_;   // per (item slot, band)
   std::vector<uint32_t> items_;  // slot -> item
+};
+
+// An LshIndex over a fixed set of signatures known up front (n rows of
+// num_perm values). The band keys are hashed and grouped once, in parallel:
+// each (item, band) whose key another item shares in that band gets a dense
+// bucket id, and a key held by one item alone, which can never match, gets
+// none. The sequential pass that inserts and queries then follows bucket ids
+// instead of hashing and probing a map, and only shared bands take memory.
+//
+// Query and Insert report what LshIndex would for the same calls, with the
+// same bucket cap, except that buckets are per band (LshIndex keeps all bands
+// in one map, so the two differ only if two bands' 64-bit keys collide).
+class FixedLshIndex {
+ public:
+  FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshParams params, int threads = 1,
+                uint32_t max_bucket_items = LshIndex::kDefaultMaxBucketItems);
+
+  void Insert(uint32_t item);
+
+  // Calls fn(other) for every inserted item sharing a band with item, once
+  // per shared band.
+  template <typename Fn>
+  void Query(uint32_t item, Fn&& fn) const {
+    uint32_t buckets[LshIndex::kMaxBands];
+    // The bucket table is larger than the caches: start every load first.
+    for (int b = 0; b < params_.bands; ++b) {
+      buckets[b] = item_buckets_[b * num_items_ + item];
+      if (buckets[b] != kNone) __builtin_prefetch(&heads_[buckets[b]]);
+    }
+    for (int b = 0; b < params_.bands; ++b) {
+      if (buckets[b] == kNone) continue;
+      for (uint32_t slot = heads_[buckets[b]].head; slot != kNone; slot = next_[slot]) fn(items_[slot]);
+    }
+  }
+
+  size_t num_buckets() const { return heads_.size(); }
+
+ private:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  struct Bucket {
+    uint32_t head = kNone;
+    uint32_t size = 0;
+  };
+  struct KeyedItem {
+    uint64_t key;
+    uint32_t item;
+  };
+  // Gives the items sharing a key (keys[item]: one band's) ids from 0 in
+  // buckets[item]; returns how many ids it gave. by_low and sorted: scratch
+  // of keys.size() entries.
+  static uint32_t GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets, std::vector<KeyedItem>* by_low,
+                            std::vector<KeyedItem>* sorted);
+
+  LshParams params_;
+  uint32_t max_bucket_items_;
+  size_t num_items_;
+  std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): bucket id or kNone
+  std::vector<Bucket> heads_;           // per bucket: newest slot
+  std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
+  std::vector<uint32_t> items_;         // slot -> item
 };
 
 }  // namespace dedup

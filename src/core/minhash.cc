@@ -1,6 +1,7 @@
 #include "core/minhash.h"
 
 #include <algorithm>
+#include <bit>
 
 namespace dedup {
 
@@ -71,38 +72,56 @@ void MinHasher::AddClassic(uint64_t shingle_hash, std::span<uint32_t> sig) const
 // sequence costs K/m probes for m non-empty bins (K^2 for a one-shingle
 // document), so with few non-empty bins we instead take the non-empty bin of
 // lowest rank in the precomputed order: the same bin, in O(m).
+//
+// Which bins were empty is kept as bits, taken before any bin is filled: only
+// raw bins serve as sources, so the bins can be filled in place, and a
+// signature with no empty bin (most documents) costs one branch-free pass.
 void MinHasher::Finalize(std::span<uint32_t> sig) const {
   if (scheme_ != MinHashScheme::kOnePermutation) return;
   const uint32_t k = static_cast<uint32_t>(num_perm_);
-  uint16_t filled_stack[1024];
-  uint32_t filled = 0;
-  for (uint32_t i = 0; i < k; ++i) {
-    if (sig[i] != kEmptyBin) filled_stack[filled++] = static_cast<uint16_t>(i);
+  const uint32_t words = (k + 63) / 64;
+  uint64_t empty_bits[1024 / 64];
+  uint32_t empty = 0;
+  for (uint32_t w = 0; w < words; ++w) {
+    const uint32_t* bins = sig.data() + w * 64;
+    const uint32_t count = std::min<uint32_t>(64, k - w * 64);
+    uint64_t bits = 0;
+    for (uint32_t j = 0; j < count; ++j) bits |= static_cast<uint64_t>(bins[j] == kEmptyBin) << j;
+    empty_bits[w] = bits;
+    empty += static_cast<uint32_t>(std::popcount(bits));
   }
-  if (filled == 0 || filled == k) return;
-  // Copy the raw bins so filled bins never serve as sources.
-  uint32_t raw_stack[1024];
-  std::copy(sig.begin(), sig.end(), raw_stack);
+  if (empty == 0 || empty == k) return;
+  auto is_empty = [&](uint32_t bin) { return (empty_bits[bin / 64] >> (bin % 64)) & 1; };
+  const uint32_t filled = k - empty;
+  uint16_t filled_stack[1024];
   const bool few_filled = static_cast<uint64_t>(filled) * filled < k;
-  for (uint32_t i = 0; i < k; ++i) {
-    if (raw_stack[i] != kEmptyBin) continue;
-    uint32_t source = 0;
-    if (few_filled) {
-      const uint16_t* rank = probe_rank_.data() + static_cast<size_t>(i) * k;
-      uint32_t best = UINT32_MAX;
-      for (uint32_t f = 0; f < filled; ++f) {
-        if (rank[filled_stack[f]] < best) {
-          best = rank[filled_stack[f]];
-          source = filled_stack[f];
-        }
-      }
-    } else {
-      const uint16_t* order = probe_order_.data() + static_cast<size_t>(i) * k;
-      uint32_t r = 0;
-      while (raw_stack[order[r]] == kEmptyBin) ++r;
-      source = order[r];
+  if (few_filled) {
+    uint32_t f = 0;
+    for (uint32_t i = 0; i < k; ++i) {
+      if (!is_empty(i)) filled_stack[f++] = static_cast<uint16_t>(i);
     }
-    sig[i] = raw_stack[source];
+  }
+  for (uint32_t w = 0; w < words; ++w) {
+    for (uint64_t bits = empty_bits[w]; bits != 0; bits &= bits - 1) {
+      const uint32_t i = w * 64 + static_cast<uint32_t>(std::countr_zero(bits));
+      uint32_t source = 0;
+      if (few_filled) {
+        const uint16_t* rank = probe_rank_.data() + static_cast<size_t>(i) * k;
+        uint32_t best = UINT32_MAX;
+        for (uint32_t f = 0; f < filled; ++f) {
+          if (rank[filled_stack[f]] < best) {
+            best = rank[filled_stack[f]];
+            source = filled_stack[f];
+          }
+        }
+      } else {
+        const uint16_t* order = probe_order_.data() + static_cast<size_t>(i) * k;
+        uint32_t r = 0;
+        while (is_empty(order[r])) ++r;
+        source = order[r];
+      }
+      sig[i] = sig[source];  // a raw bin: filled bins were never empty
+    }
   }
 }
 

@@ -407,41 +407,59 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   const int k = options.num_perm;
   const MinHasher hasher(options.scheme, k, options.seed);
   const int threads = options.threads;
-  std::vector<Scratch> scratch(threads);
   PipelineResult result;
   result.stats.documents = n;
   if (progress != nullptr) progress->phase = 3;
   const std::vector<uint32_t>& source = fp.source;
-  const std::vector<uint32_t>& noncand_sigs = fp.noncand_sigs;
+  // Raw signatures of the text outside candidate lines; the final signatures
+  // are built over them in place once nothing else needs them.
+  std::vector<uint32_t> noncand_sigs = std::move(fp.noncand_sigs);
   const std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   const std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
   const std::vector<BlockOccurrence>& occurrences = fp.occurrences;
-  const absl::flat_hash_map<uint64_t, LineSketch>& sketches = fp.sketches;
   std::vector<uint32_t> occ_begin(n + 1, 0);
   for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
   for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
-  result.stats.candidate_lines = sketches.size();
+  result.stats.candidate_lines = fp.sketches.size();
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
   auto start = Clock::now();
 
-  // Full signature of each document: its own part plus the sketches of the
-  // candidate lines it carries, except those `excluded` says to leave out.
-  std::vector<uint32_t> sigs(n * k);
+  // Each occurrence's line sketch, looked up once, in parallel, for both
+  // clusterings.
+  const absl::flat_hash_map<uint64_t, LineSketch>& sketches = fp.sketches;
+  std::vector<const LineSketch*> occ_sketch(occurrences.size());
+  ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
+    constexpr size_t kAhead = 8;  // the map is larger than the caches
+    for (size_t o = begin; o < end; ++o) {
+      if (o + kAhead < end) sketches.prefetch(occurrences[o + kAhead].sketch_key);
+      occ_sketch[o] = &sketches.at(occurrences[o].sketch_key);
+    }
+  });
+
+  // Full signature of each document into *sigs (which may be noncand_sigs
+  // itself): its own part plus the sketches of the distinct candidate lines
+  // it carries, except those `excluded` says to leave out.
   std::vector<uint64_t> sizes(n);
-  auto build_signatures = [&](auto&& excluded) {
+  std::vector<std::vector<const LineSketch*>> thread_lines(threads);
+  auto build_signatures = [&](std::vector<uint32_t>* sigs, auto&& excluded) {
     ParallelForChunks(n, kChunkDocs * 4, threads, [&](size_t, size_t begin, size_t end, int t) {
-      Scratch& s = scratch[t];
+      std::vector<const LineSketch*>& lines = thread_lines[t];
       for (size_t d = begin; d < end; ++d) {
-        std::span<uint32_t> sig(sigs.data() + d * k, k);
-        std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
-        uint64_t size = noncand_sizes[d];
-        s.doc_keys.clear();
+        std::span<uint32_t> sig(sigs->data() + d * k, k);
+        if (sigs != &noncand_sigs) std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
+        lines.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-          const uint64_t key = occurrences[o].sketch_key;
-          if (excluded(o) || !s.doc_keys.insert(key).second) continue;
-          const LineSketch& sk = sketches.at(key);
-          for (const uint64_t h : sk.shingles) hasher.Add(h, sig);
-          size += sk.shingles.size();
+          if (!excluded(o)) lines.push_back(occ_sketch[o]);
+        }
+        std::sort(lines.begin(), lines.end());  // slots of one map: comparable
+        lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+        // The sketches and their shingles lie far apart: start every load first.
+        for (const LineSketch* line : lines) __builtin_prefetch(line);
+        for (const LineSketch* line : lines) __builtin_prefetch(line->shingles.data());
+        uint64_t size = noncand_sizes[d];
+        for (const LineSketch* line : lines) {
+          for (const uint64_t h : line->shingles) hasher.Add(h, sig);
+          size += line->shingles.size();
         }
         hasher.Finalize(sig);
         sizes[d] = size;
@@ -453,12 +471,14 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   result.stats.lsh = lsh;
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
-    build_signatures([](uint32_t) { return false; });
+    std::vector<uint32_t> story_sigs(n * k);
+    build_signatures(&story_sigs, [](uint32_t) { return false; });
     // Stories only feed the block counts: banding at the Jaccard threshold
     // (a third of the bands of the containment-aware banding) is enough.
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
-    const ClusterAssignment stories = ClusterDocuments(sigs, k, sizes, story_lsh, options.match);
+    const ClusterAssignment stories = ClusterDocuments(story_sigs, k, sizes, story_lsh, options.match, threads);
+    story_sigs = {};
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
@@ -466,10 +486,11 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     result.stats.seconds_blocks = SecondsSince(blocks_start);
     start = Clock::now();
   }
-  // Which key removes each occurrence (0: kept). Template keys win over exact
-  // keys; links are removed only below the head lines, where a story's own
-  // headline never is.
-  std::vector<uint64_t> removed_by(occurrences.size(), 0);
+  // Which key removes each occurrence, in a byte: none (kept), its template
+  // key or its exact key. Template keys win over exact keys; links are
+  // removed only below the head lines, where a story's own headline never is.
+  enum class RemovedBy : uint8_t { kNone, kTemplateKey, kKey };
+  std::vector<RemovedBy> removed_by(occurrences.size(), RemovedBy::kNone);
   // A line near the top of at least min_stories stories is a header; near the
   // top of fewer, it is a title (listed under "Related stories" elsewhere).
   auto boilerplate_verdict = [&](uint64_t key) -> const BlockVerdict* {
@@ -481,20 +502,30 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     const BlockVerdict* v = boilerplate_verdict(key);
     return v != nullptr && (!occ.is_title || static_cast<int>(v->title_stories) >= options.blocks.min_stories);
   };
-  for (size_t o = 0; o < occurrences.size() && !verdicts.empty(); ++o) {
-    const BlockOccurrence& occ = occurrences[o];
-    if (occ.template_kind == TemplateKind::kLink) {
-      if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = occ.template_key;
-    } else if (removes(occ.template_key, occ)) {
-      removed_by[o] = occ.template_key;
-    }
-    if (removed_by[o] == 0 && removes(occ.key, occ)) removed_by[o] = occ.key;
+  if (!verdicts.empty()) {
+    ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
+      constexpr size_t kAhead = 8;  // the verdicts are larger than the caches
+      for (size_t o = begin; o < end; ++o) {
+        if (o + kAhead < end) {
+          verdicts.prefetch(occurrences[o + kAhead].key);
+          verdicts.prefetch(occurrences[o + kAhead].template_key);
+        }
+        const BlockOccurrence& occ = occurrences[o];
+        if (occ.template_kind == TemplateKind::kLink) {
+          if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = RemovedBy::kTemplateKey;
+        } else if (removes(occ.template_key, occ)) {
+          removed_by[o] = RemovedBy::kTemplateKey;
+        }
+        if (removed_by[o] == RemovedBy::kNone && removes(occ.key, occ)) removed_by[o] = RemovedBy::kKey;
+      }
+    });
   }
-  auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != 0; };
+  auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != RemovedBy::kNone; };
   ClusterAssignment clusters;
+  const std::vector<uint32_t>& sigs = noncand_sigs;  // final once built
   if (options.dedup) {
-    build_signatures(is_boilerplate);
-    clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match);
+    build_signatures(&noncand_sigs, is_boilerplate);
+    clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
   } else {
     clusters.representative.resize(n);
@@ -547,8 +578,8 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     dec.removed_begin = static_cast<uint32_t>(result.removed.size());
     for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
       const BlockOccurrence& occ = occurrences[o];
-      const uint64_t key = removed_by[o];
-      if (key == 0) continue;
+      if (removed_by[o] == RemovedBy::kNone) continue;
+      const uint64_t key = removed_by[o] == RemovedBy::kTemplateKey ? occ.template_key : occ.key;
       const BlockVerdict* verdict = &verdicts.at(key);
       auto [id_it, inserted] = block_id.try_emplace(key, static_cast<uint32_t>(result.blocks.size()));
       if (inserted) {

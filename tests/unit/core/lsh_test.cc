@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "core/minhash.h"
@@ -92,6 +94,49 @@ TEST(LshIndexTest, AFullBucketStopsGrowingAndQueriesStayBounded) {
   });
   EXPECT_LE(reported, 101u);
   EXPECT_TRUE(found_5000) << "an item in a full bucket is still found through its other bands";
+}
+
+// The fixed-set index answers as LshIndex does for the same inserts and
+// queries in the same order, full buckets included, on any number of threads.
+TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
+  const LshParams p{4, 2};
+  constexpr int kPerm = 8;
+  constexpr uint32_t kItems = 3000;
+  std::mt19937_64 rng(7);
+  std::vector<uint32_t> sigs(kItems * kPerm);
+  for (uint32_t& v : sigs) v = static_cast<uint32_t>(rng() % 5);  // small alphabet: bands collide often
+  for (const int threads : {1, 3}) {
+    LshIndex reference(p, 0, /*max_bucket_items=*/7);
+    FixedLshIndex fixed(sigs, kPerm, p, threads, /*max_bucket_items=*/7);
+    size_t reported = 0;
+    for (uint32_t i = 0; i < kItems; ++i) {
+      const std::span<const uint32_t> sig(sigs.data() + i * kPerm, kPerm);
+      std::vector<uint32_t> want, got;
+      reference.Query(sig, [&](uint32_t item) { want.push_back(item); });
+      fixed.Query(i, [&](uint32_t item) { got.push_back(item); });
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+      ASSERT_EQ(got, want) << "item " << i << ", threads " << threads;
+      reported += got.size();
+      if (i % 3 != 0) {
+        reference.Insert(i, sig);
+        fixed.Insert(i);
+      }
+    }
+    EXPECT_GT(reported, kItems);
+  }
+}
+
+TEST(FixedLshIndexTest, KeysHeldByOneItemGetNoBucket) {
+  const LshParams p{2, 2};
+  // Items 0 and 2 share band 0; every other band key is unique.
+  const std::vector<uint32_t> sigs = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 9, 9};
+  FixedLshIndex index(sigs, 4, p);
+  EXPECT_EQ(index.num_buckets(), 1u);
+  index.Insert(0);
+  std::vector<uint32_t> got;
+  index.Query(2, [&](uint32_t item) { got.push_back(item); });
+  EXPECT_EQ(got, std::vector<uint32_t>({0}));
 }
 
 }  // namespace
