@@ -18,6 +18,16 @@ namespace {
 
 constexpr size_t kChunkDocs = 64;  // documents per work item: small enough to balance
 
+// A pass has read documents up to `end` (its chunk `chunk`): every
+// kReleaseChunks chunks, the text behind it is released (the next pass reads
+// it again; meanwhile it needs no memory). Batched because each release
+// interrupts the other cores to flush their TLBs.
+void ReleaseBehind(const DocumentSource& docs, size_t chunk, size_t end) {
+  constexpr size_t kReleaseChunks = 16;
+  if ((chunk + 1) % kReleaseChunks != 0) return;
+  docs.Release(end - std::min(end, kReleaseChunks * kChunkDocs), end);
+}
+
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -148,7 +158,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
   std::vector<std::vector<uint64_t>> titles(threads), listed(threads);
   KeyCounter& line_counts = stats->counts;
   if (progress != nullptr) progress->phase = 1;
-  ParallelForChunks(n, kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
+  ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
     size_t bytes = 0;
     for (size_t d = begin; d < end; ++d) {
@@ -179,7 +189,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       for (const uint64_t key : s.key_list) line_counts.Prefetch(key);
       for (const uint64_t key : s.key_list) line_counts.Add(key);
     }
-    docs.Release(begin, end);  // the next pass reads them again; meanwhile they need no memory
+    ReleaseBehind(docs, chunk, end);
     if (progress != nullptr) {
       progress->docs_done += end - begin;
       progress->bytes_done += bytes;
@@ -355,7 +365,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       noncand_sizes[d] = s.distinct.Estimate();
     }
     chunk_ranges[chunk].end = chunk_occurrences.size();
-    docs.Release(begin, end);  // the next pass reads them again; meanwhile they need no memory
+    ReleaseBehind(docs, chunk, end);
     if (progress != nullptr) {
       progress->docs_done += end - begin;
       progress->bytes_done += bytes;

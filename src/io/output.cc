@@ -126,6 +126,7 @@ absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const P
     });
     const size_t chunks = (window_end - window + kChunkDocs - 1) / kChunkDocs;
     for (size_t c = 0; c < chunks; ++c) DEDUP_RETURN_IF_ERROR(sink.Append(parts[c]));
+    corpus.Release(window, window_end);  // read for the last time
   }
   return absl::OkStatus();
 }
