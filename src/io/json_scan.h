@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "core/utf8.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -274,30 +276,6 @@ inline const Byte* SkipSimpleStringBlocks(const Byte* p, const Byte* end, bool* 
 #endif
 }
 
-// Writes the UTF-8 encoding of cp (<= 0x10FFFF) at out; returns its length.
-inline size_t EncodeUtf8To(uint32_t cp, Byte* out) {
-  if (cp < 0x80) {
-    out[0] = static_cast<Byte>(cp);
-    return 1;
-  }
-  if (cp < 0x800) {
-    out[0] = static_cast<Byte>(0xC0 | (cp >> 6));
-    out[1] = static_cast<Byte>(0x80 | (cp & 0x3F));
-    return 2;
-  }
-  if (cp < 0x10000) {
-    out[0] = static_cast<Byte>(0xE0 | (cp >> 12));
-    out[1] = static_cast<Byte>(0x80 | ((cp >> 6) & 0x3F));
-    out[2] = static_cast<Byte>(0x80 | (cp & 0x3F));
-    return 3;
-  }
-  out[0] = static_cast<Byte>(0xF0 | (cp >> 18));
-  out[1] = static_cast<Byte>(0x80 | ((cp >> 12) & 0x3F));
-  out[2] = static_cast<Byte>(0x80 | ((cp >> 6) & 0x3F));
-  out[3] = static_cast<Byte>(0x80 | (cp & 0x3F));
-  return 4;
-}
-
 inline int HexValue(Byte c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -371,7 +349,7 @@ inline void DecodeValidEscape(const Byte** src, Byte** dst, const Byte* end) {
     cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(q + 2) - 0xDC00);
     q += 6;
   }
-  *dst = d + EncodeUtf8To(cp & 0x1FFFFF, d);
+  *dst = d + EncodeUtf8(cp & 0x1FFFFF, reinterpret_cast<char*>(d));
   *src = q;
 }
 

@@ -30,9 +30,8 @@ using internal::HexValue;
 using internal::Utf8SequenceLength;
 
 void AppendUtf8(uint32_t cp, std::string* out) {
-  Byte buf[4];
-  const size_t n = internal::EncodeUtf8To(cp, buf);
-  out->append(reinterpret_cast<const char*>(buf), n);
+  char buf[4];
+  out->append(buf, EncodeUtf8(cp, buf));
 }
 
 // One parse of one line. Positions are raw pointers into the line; every
