@@ -94,11 +94,12 @@ LshParams DefaultLsh() { return PipelineOptions{}.EffectiveLsh(); }
 
 // ---- Tokenise, shingle, sign ------------------------------------------------
 
-// Tokenizer::Tokenize with reused output: normalise, split, XXH3 per token
-// (twice for tokens with digits), line spans.
+// Tokenizer::Tokenize with reused output: normalise, split, hash per token
+// (twice for tokens with digits), line spans. /0: the byte-at-a-time path
+// only; /1: 64-byte windows (AVX2 or SSE2 as the CPU allows), the default.
 void BM_Tokenize_bytes(benchmark::State& state) {
   const BenchInput& input = GetBenchInput();
-  Tokenizer tokenizer;
+  Tokenizer tokenizer(/*fast_path=*/state.range(0) != 0);
   TokenStream out;
   size_t tokens = 0;
   for (auto _ : state) {
@@ -111,7 +112,7 @@ void BM_Tokenize_bytes(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * TextBytes());
   state.SetItemsProcessed(static_cast<int64_t>(tokens));
 }
-BENCHMARK(BM_Tokenize_bytes)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Tokenize_bytes)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // HashShingle over every 5-token window (XXH3 of 40 bytes).
 void BM_HashShingles5_bytes(benchmark::State& state) {

@@ -92,7 +92,6 @@ struct Scratch {
   TokenStream tokens;
   std::vector<uint32_t> candidate_prefix;  // candidate-line tokens before each token index
   DistinctCounter distinct;
-  absl::flat_hash_set<uint64_t> doc_keys;
   std::vector<uint64_t> key_list;
   std::vector<LineKeys> line_keys;
 };
