@@ -25,6 +25,25 @@ uint64_t TemplateHash(std::string_view text, TemplateKind kind, uint32_t source_
          0x8000000000000000ULL;
 }
 
+TemplateKey LabelKey(std::string_view label, uint32_t source_id) {
+  return {TemplateHash(label, TemplateKind::kLabel, source_id), TemplateKind::kLabel};
+}
+
+// The key of a line without a label, from its first word (lower-cased; at
+// least its first kPrefixBytes bytes readable at `first`).
+TemplateKey FirstWordKey(const char* first, size_t first_word_size, LineZone zone, uint32_t source_id) {
+  if (first_word_size >= kLongWordBytes) {
+    return {TemplateHash({first, std::min(first_word_size, kPrefixBytes)}, TemplateKind::kLongWord, source_id),
+            TemplateKind::kLongWord};
+  }
+  if (zone != LineZone::kBody && first_word_size >= kZoneWordBytes) {
+    const uint64_t zone_salt = static_cast<uint64_t>(zone) << 40;
+    return {TemplateHash({first, first_word_size}, TemplateKind::kZoneWord, source_id) ^ zone_salt,
+            TemplateKind::kZoneWord};
+  }
+  return {};
+}
+
 }  // namespace
 
 uint64_t BlockKey(uint32_t source_id, uint64_t line_hash) {
@@ -54,21 +73,12 @@ TemplateKey MakeTemplateKeyBytewise(uint32_t source_id, LineZone zone, std::stri
     }
     if ((c == ':' || c == '|') && words >= 1 && label_size >= 4 && label_size < kLabelBytes) {
       // "Label:" with something after it.
-      if (i + 1 < line.size()) return {TemplateHash({label, label_size}, TemplateKind::kLabel, source_id), TemplateKind::kLabel};
+      if (i + 1 < line.size()) return LabelKey({label, label_size}, source_id);
       return {};
     }
     ++i;
   }
-  if (first_word_size >= kLongWordBytes) {
-    return {TemplateHash({label, std::min(first_word_size, kPrefixBytes)}, TemplateKind::kLongWord, source_id),
-            TemplateKind::kLongWord};
-  }
-  if (zone != LineZone::kBody && first_word_size >= kZoneWordBytes) {
-    const uint64_t zone_salt = static_cast<uint64_t>(zone) << 40;
-    return {TemplateHash({label, first_word_size}, TemplateKind::kZoneWord, source_id) ^ zone_salt,
-            TemplateKind::kZoneWord};
-  }
-  return {};
+  return FirstWordKey(label, first_word_size, zone, source_id);
 }
 
 namespace {
@@ -136,7 +146,7 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
       if ((high & bits(pos, colon)) != 0) return {};
       if (colon + 1 >= line.size()) return {};
       char text[kLabelBytes];
-      return {TemplateHash({text, label(text)}, TemplateKind::kLabel, source_id), TemplateKind::kLabel};
+      return LabelKey({text, label(text)}, source_id);
     }
     if ((high & gap) != 0) return {};  // ASCII words only
     if (next == n) break;
@@ -150,18 +160,7 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
     pos = end;
   }
   if (words == 0) return {};
-  const size_t first_word_size = word_size[0];
-  const char* first = w.lower + word_begin[0];
-  if (first_word_size >= kLongWordBytes) {
-    return {TemplateHash({first, std::min(first_word_size, kPrefixBytes)}, TemplateKind::kLongWord, source_id),
-            TemplateKind::kLongWord};
-  }
-  if (zone != LineZone::kBody && first_word_size >= kZoneWordBytes) {
-    const uint64_t zone_salt = static_cast<uint64_t>(zone) << 40;
-    return {TemplateHash({first, first_word_size}, TemplateKind::kZoneWord, source_id) ^ zone_salt,
-            TemplateKind::kZoneWord};
-  }
-  return {};
+  return FirstWordKey(w.lower + word_begin[0], word_size[0], zone, source_id);
 }
 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(

@@ -35,12 +35,15 @@ inline uint64_t Mix64(uint64_t x) {
 // Hash of a short token (words are mostly under 16 bytes): the bytes loaded
 // into two zero-padded words and mixed with the length. A few multiplies
 // instead of XXH3's setup; longer tokens go to XXH3.
+inline uint64_t MixTokenWords(uint64_t lo, uint64_t hi, size_t size) {
+  return Mix64(lo ^ Mix64(hi ^ (0x9e3779b97f4a7c15ULL * (size + 1))));
+}
 inline uint64_t HashToken(std::string_view s) {
   if (s.size() > 16) return HashString(s, 0x544f4b454eULL);
   uint64_t lo = 0, hi = 0;
   std::memcpy(&lo, s.data(), s.size() < 8 ? s.size() : 8);
   if (s.size() > 8) std::memcpy(&hi, s.data() + 8, s.size() - 8);
-  return Mix64(lo ^ Mix64(hi ^ (0x9e3779b97f4a7c15ULL * (s.size() + 1))));
+  return MixTokenWords(lo, hi, s.size());
 }
 
 // HashToken(string_view(p, size)) for a p with 16 readable bytes: two word
@@ -52,7 +55,7 @@ inline uint64_t HashTokenPadded(const char* p, size_t size) {
   std::memcpy(&hi, p + 8, 8);
   lo &= size >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
   hi &= size <= 8 ? 0 : size == 16 ? ~uint64_t{0} : (uint64_t{1} << (8 * (size - 8))) - 1;
-  return Mix64(lo ^ Mix64(hi ^ (0x9e3779b97f4a7c15ULL * (size + 1))));
+  return MixTokenWords(lo, hi, size);
 }
 
 }  // namespace dedup

@@ -85,6 +85,25 @@ struct LineKeys {
   TemplateKey tkey;
 };
 
+// The keys of every line with tokens, in order: what pass 1 counts and
+// pass 2 looks up, computed the same way in both.
+void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t source, std::vector<LineKeys>* out) {
+  out->clear();
+  const uint32_t with_tokens = CountLinesWithTokens(ts);
+  uint32_t rank = 0;
+  for (uint32_t li = 0; li < ts.lines.size(); ++li) {
+    const LineSpan& line = ts.lines[li];
+    if (line.num_tokens == 0) continue;
+    LineKeys lk;
+    lk.line = li;
+    lk.hash = LineHash(ts, line);
+    lk.key = BlockKey(source, lk.hash);
+    lk.zone = ZoneOf(rank++, with_tokens);
+    lk.tkey = MakeTemplateKey(source, lk.zone, text.substr(line.begin, line.end - line.begin));
+    out->push_back(lk);
+  }
+}
+
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
@@ -164,22 +183,16 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       const std::string_view text = docs.Text(d, &s.text);
       bytes += text.size();
       s.tokenizer.Tokenize(text, &s.tokens);
-      const uint32_t with_tokens = CountLinesWithTokens(s.tokens);
-      const uint32_t source = docs.SourceId(d);
-      uint32_t rank = 0;
+      ComputeLineKeys(text, s.tokens, docs.SourceId(d), &s.line_keys);
+      const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
       s.key_list.clear();
-      for (const LineSpan& line : s.tokens.lines) {
-        if (line.num_tokens == 0) continue;
-        const uint64_t hash = LineHash(s.tokens, line);
-        s.key_list.push_back(BlockKey(source, hash));
-        const LineZone zone = ZoneOf(rank, with_tokens);
-        const TemplateKey tkey = MakeTemplateKey(source, zone, text.substr(line.begin, line.end - line.begin));
-        if (tkey.key != 0) s.key_list.push_back(tkey.key);
-        if (zone == LineZone::kHead)
-          titles[t].push_back(hash);
-        else if (IsLinkCandidate(zone, with_tokens, s.tokens, line))
-          listed[t].push_back(hash);
-        ++rank;
+      for (const LineKeys& lk : s.line_keys) {
+        s.key_list.push_back(lk.key);
+        if (lk.tkey.key != 0) s.key_list.push_back(lk.tkey.key);
+        if (lk.zone == LineZone::kHead)
+          titles[t].push_back(lk.hash);
+        else if (IsLinkCandidate(lk.zone, with_tokens, s.tokens, s.tokens.lines[lk.line]))
+          listed[t].push_back(lk.hash);
       }
       // Each key counts once per document. The counter table is far larger
       // than the caches: prefetch every key's line before touching any.
@@ -278,23 +291,13 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
       bool any_candidate = false;
       if (any_candidates) {
-        const uint32_t with_tokens = CountLinesWithTokens(ts);
         // Keys of every line first, their counters prefetched, then the
         // lookups: the counter table is far larger than the caches.
-        s.line_keys.clear();
-        uint32_t rank = 0;
-        for (uint32_t li = 0; li < ts.lines.size(); ++li) {
-          const LineSpan& line = ts.lines[li];
-          if (line.num_tokens == 0) continue;
-          LineKeys lk;
-          lk.line = li;
-          lk.hash = LineHash(ts, line);
-          lk.key = BlockKey(source[d], lk.hash);
-          lk.zone = ZoneOf(rank++, with_tokens);
-          lk.tkey = MakeTemplateKey(source[d], lk.zone, text.substr(line.begin, line.end - line.begin));
+        ComputeLineKeys(text, ts, source[d], &s.line_keys);
+        const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
+        for (const LineKeys& lk : s.line_keys) {
           lines->counts.Prefetch(lk.key);
           if (lk.tkey.key != 0) lines->counts.Prefetch(lk.tkey.key);
-          s.line_keys.push_back(lk);
         }
         for (const LineKeys& lk : s.line_keys) {
           const uint32_t li = lk.line;
