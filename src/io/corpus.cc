@@ -150,6 +150,9 @@ absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_pa
     ids_.resize(id_begin_.back());
     return status;
   }
+  // Framing touched every byte; the passes read them again in order, so
+  // until then they need no memory.
+  input.buffer.ReleasePages(0, input.buffer.size());
   inputs_.push_back(std::move(input));
   return absl::OkStatus();
 }
