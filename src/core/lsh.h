@@ -41,6 +41,9 @@ uint64_t BandKey(std::span<const uint32_t> sig, int band, int rows);
 // (they stay in their other bands). This keeps a query linear in the number
 // of bands even when one band value is shared by half the corpus, at the cost
 // of missing a duplicate whose only shared band is a full bucket.
+//
+// For signatures that arrive one at a time. The pipeline, which has them all
+// up front, uses FixedLshIndex below; this one is its reference in the tests.
 class LshIndex {
  public:
   static constexpr uint32_t kDefaultMaxBucketItems = 512;
