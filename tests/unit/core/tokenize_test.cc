@@ -128,6 +128,16 @@ TEST(HashTest, HashTokenPaddedEqualsHashToken) {
   for (size_t size = 1; size <= 32; ++size) EXPECT_EQ(HashTokenPadded(buf, size), HashToken({buf, size})) << size;
 }
 
+TEST(HashTest, ShortTokenShortcutEqualsTwoMixes) {
+  // Tokens of up to 8 bytes skip the inner mix of an empty high word.
+  uint64_t lo = 0x0123456789abcdefULL;
+  for (size_t size = 0; size <= 8; ++size) {
+    const uint64_t masked = size == 8 ? lo : lo & ((uint64_t{1} << (8 * size)) - 1);
+    EXPECT_EQ(MixShortTokenWord(masked, size), MixTokenWords(masked, 0, size)) << size;
+    lo = Mix64(lo);
+  }
+}
+
 TEST(TokenizerTest, EmptyTextHasOneEmptyLine) {
   const TokenStream ts = Tok("");
   EXPECT_TRUE(ts.hashes.empty());
