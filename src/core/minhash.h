@@ -44,7 +44,9 @@ class MinHasher {
       const uint32_t bin = static_cast<uint32_t>(((h >> 32) * static_cast<uint64_t>(num_perm_)) >> 32);
       uint32_t v = static_cast<uint32_t>(h);
       v -= (v == kEmptyBin);  // keep the sentinel free
-      if (v < sig[bin]) sig[bin] = v;
+      // Always stored: whether a shingle lowers its bin is a coin flip early
+      // in a document, and a mispredicted branch costs more than the store.
+      sig[bin] = v < sig[bin] ? v : sig[bin];
     } else {
       AddClassic(shingle_hash, sig);
     }
