@@ -114,7 +114,7 @@ void BM_Tokenize_bytes(benchmark::State& state) {
 }
 BENCHMARK(BM_Tokenize_bytes)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
-// HashShingle over every 5-token window (XXH3 of 40 bytes).
+// HashShingle over every 5-token window.
 void BM_HashShingles5_bytes(benchmark::State& state) {
   const BenchInput& input = GetBenchInput();
   size_t shingles = 0;

@@ -11,6 +11,7 @@
 #ifndef DEDUP_CORE_MINHASH_H_
 #define DEDUP_CORE_MINHASH_H_
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -23,9 +24,23 @@ inline constexpr uint32_t kEmptyBin = 0xFFFFFFFFu;
 
 enum class MinHashScheme { kOnePermutation, kClassic };
 
-// Hash of the shingle of `width` consecutive token hashes starting at tokens.
+// Hash of the shingle of `width` (at most kMaxShingleWidth) consecutive token
+// hashes starting at tokens: a sum of the token hashes, each times an odd
+// constant of its position. Token hashes are already uniform, so this needs
+// no mixing of its own: MinHasher::Add mixes the sum before taking bins and
+// values, and the sum's top bits (which the distinct counter takes) are
+// uniform as they are. Independent multiplies instead of XXH3 over 40 bytes:
+// about a third of the cost per shingle.
+inline constexpr uint32_t kMaxShingleWidth = 64;
 inline uint64_t HashShingle(const uint64_t* tokens, uint32_t width) {
-  return HashBytes(tokens, width * sizeof(uint64_t), 0x5348494e474c45ULL);
+  static constexpr auto kPositionFactor = [] {
+    std::array<uint64_t, kMaxShingleWidth> f{};
+    for (uint32_t i = 0; i < kMaxShingleWidth; ++i) f[i] = Mix64(0x5348494e474c45ULL + i) | 1;
+    return f;
+  }();
+  uint64_t h = 0x9e3779b97f4a7c15ULL * width;  // shingles of the short-document kind differ in width
+  for (uint32_t i = 0; i < width; ++i) h += tokens[i] * kPositionFactor[i];
+  return h;
 }
 
 class MinHasher {

@@ -359,7 +359,9 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       } else {
         for (uint32_t j = 0; j + width <= num_tokens; ++j) {
           if (touches_candidate(j, j + width - 1)) continue;
-          const uint64_t h = HashShingle(ts.hashes.data() + j, width);
+          // The default width as a constant: its multiplies unrolled.
+          const uint64_t* shingle = ts.hashes.data() + j;
+          const uint64_t h = width == 5 ? HashShingle(shingle, 5) : HashShingle(shingle, width);
           hasher.Add(h, sig);
           s.distinct.Add(h);
         }
