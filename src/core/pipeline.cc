@@ -235,7 +235,7 @@ void Fingerprints::Append(Fingerprints&& other) {
     occ.doc += offset;
     occurrences.push_back(occ);
   }
-  for (auto& [key, sketch] : other.sketches) sketches.try_emplace(key, std::move(sketch));
+  sketches.MergeFrom(std::span(&other.sketches, 1), 1);
   other = Fingerprints{};
 }
 
@@ -276,7 +276,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   };
   std::vector<std::vector<BlockOccurrence>> thread_occurrences(threads);
   std::vector<ChunkRange> chunk_ranges(num_chunks);
-  std::vector<absl::flat_hash_map<uint64_t, LineSketch>> thread_sketches(threads);
+  std::vector<SketchTable> thread_sketches(threads);
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
     std::vector<BlockOccurrence>& chunk_occurrences = thread_occurrences[t];
@@ -334,8 +334,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           const uint64_t sketch_key =
               HashBytes(ts.hashes.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
           chunk_occurrences.back().sketch_key = sketch_key;
-          auto [it, inserted] = thread_sketches[t].try_emplace(sketch_key);
-          if (inserted) it->second.shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
+          auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);
+          if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
         }
       }
       // Shingles inside a candidate line belong to its sketch. Shingles that
@@ -376,18 +376,19 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
     }
   });
   docs.Release(0, n);  // as in CountLines
-  size_t total = 0;
-  for (const auto& v : thread_occurrences) total += v.size();
-  fp.occurrences.reserve(total);
-  for (const ChunkRange& r : chunk_ranges) {
-    const auto& v = thread_occurrences[r.thread];
-    fp.occurrences.insert(fp.occurrences.end(), v.begin() + r.begin, v.begin() + r.end);
-  }
+  // Chunks' occurrences into document order, copied in parallel.
+  std::vector<size_t> chunk_dest(num_chunks + 1, 0);
+  for (size_t c = 0; c < num_chunks; ++c) chunk_dest[c + 1] = chunk_dest[c] + chunk_ranges[c].end - chunk_ranges[c].begin;
+  fp.occurrences.resize(chunk_dest[num_chunks]);
+  ParallelForChunks(num_chunks, 16, threads, [&](size_t, size_t begin, size_t end, int) {
+    for (size_t c = begin; c < end; ++c) {
+      const ChunkRange& r = chunk_ranges[c];
+      const auto& v = thread_occurrences[r.thread];
+      std::copy(v.begin() + r.begin, v.begin() + r.end, fp.occurrences.begin() + chunk_dest[c]);
+    }
+  });
   thread_occurrences = {};
-  fp.sketches = std::move(thread_sketches[0]);
-  for (int t = 1; t < threads; ++t) {
-    for (auto& [key, sk] : thread_sketches[t]) fp.sketches.try_emplace(key, std::move(sk));
-  }
+  fp.sketches.MergeFrom(thread_sketches, threads);
   return fp;
 }
 
@@ -440,7 +441,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
 
   // Each occurrence's line sketch, looked up once, in parallel, for both
   // clusterings.
-  const absl::flat_hash_map<uint64_t, LineSketch>& sketches = fp.sketches;
+  const SketchTable& sketches = fp.sketches;
   std::vector<const LineSketch*> occ_sketch(occurrences.size());
   ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
     constexpr size_t kAhead = 8;  // the map is larger than the caches

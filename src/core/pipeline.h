@@ -30,6 +30,7 @@
 #include "core/key_counter.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
+#include "core/sketch_table.h"
 
 namespace dedup {
 
@@ -156,12 +157,6 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
 // Global hashes of head lines that also appear as listed tail lines.
 absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats);
 
-// The distinct shingle hashes of a candidate line's exact text, shared by
-// every document carrying that text.
-struct LineSketch {
-  std::vector<uint64_t> shingles;
-};
-
 // Pass 2 output for a run of documents (indexes from 0).
 struct Fingerprints {
   std::vector<uint32_t> noncand_sigs;  // num_perm raw values per document
@@ -169,7 +164,7 @@ struct Fingerprints {
   std::vector<uint64_t> doc_bytes;
   std::vector<uint32_t> source;
   std::vector<BlockOccurrence> occurrences;  // candidate lines, sorted by document
-  absl::flat_hash_map<uint64_t, LineSketch> sketches;
+  SketchTable sketches;
   size_t size() const { return doc_bytes.size(); }
   // Appends other's documents after this one's (their indexes shifted).
   void Append(Fingerprints&& other);

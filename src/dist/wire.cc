@@ -83,10 +83,10 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.PutVector(fp.source);
   w.PutVector(fp.occurrences);
   w.Put<uint64_t>(fp.sketches.size());
-  for (const auto& [key, sketch] : fp.sketches) {
+  fp.sketches.ForEach([&](uint64_t key, const LineSketch& sketch) {
     w.Put(key);
     w.PutVector(sketch.shingles);
-  }
+  });
   (void)num_perm;
   return w.Take();
 }
@@ -103,7 +103,7 @@ absl::StatusOr<Fingerprints> DecodeFingerprints(std::string_view bytes, int num_
     uint64_t key = 0;
     LineSketch sketch;
     if (!r.Get(&key) || !r.GetVector(&sketch.shingles)) return Truncated("fingerprints");
-    fp.sketches.emplace(key, std::move(sketch));
+    *fp.sketches.try_emplace(key).first = std::move(sketch);
   }
   const size_t n = fp.doc_bytes.size();
   if (!r.done() || fp.noncand_sigs.size() != n * num_perm || fp.noncand_sizes.size() != n || fp.source.size() != n) {

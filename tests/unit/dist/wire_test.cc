@@ -18,7 +18,7 @@ TEST(WireTest, FingerprintsRoundTrip) {
   occ.next = 9;
   occ.template_kind = TemplateKind::kLabel;
   fp.occurrences = {occ};
-  fp.sketches[99] = LineSketch{{9, 8, 7}};
+  *fp.sketches.try_emplace(99).first = LineSketch{{9, 8, 7}};
   const std::string bytes = EncodeFingerprints(fp, 4);
   const absl::StatusOr<Fingerprints> back = DecodeFingerprints(bytes, 4);
   ASSERT_TRUE(back.ok()) << back.status();
