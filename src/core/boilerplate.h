@@ -41,7 +41,7 @@
 
 namespace dedup {
 
-// Key of a line: its source and the hash of its folded token hashes.
+// Key of a line: its source and the hash of its normalised text (LineSpan).
 uint64_t BlockKey(uint32_t source_id, uint64_t line_hash);
 
 inline constexpr int kHeadLines = 4;

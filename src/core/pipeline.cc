@@ -32,24 +32,13 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-uint32_t CountTokensWithDigits(const TokenStream& ts, const LineSpan& line) {
-  uint32_t n = 0;
-  for (uint32_t i = line.first_token; i < line.first_token + line.num_tokens; ++i) n += ts.hashes[i] != ts.folded[i];
-  return n;
-}
-
-// The token hashes a line is keyed by: digits folded, so that counters and
-// dates do not split a repeated block, except in lines where numbers are a
-// quarter or more of the words (tables: "Qtly div 35 cts vs 35 cts prior"), where the
+// The hash a line is keyed by: digits folded, so that counters and dates do
+// not split a repeated block, except in lines where numbers are a quarter or
+// more of the words (tables: "Qtly div 35 cts vs 35 cts prior"), where the
 // numbers are the content.
-const uint64_t* LineTokens(const TokenStream& ts, const LineSpan& line) {
-  const uint32_t with_digits = CountTokensWithDigits(ts, line);
-  const bool numbers_are_content = with_digits >= 2 && 4 * with_digits >= line.num_tokens;
-  return (numbers_are_content ? ts.hashes.data() : ts.folded.data()) + line.first_token;
-}
-
-uint64_t LineHash(const TokenStream& ts, const LineSpan& line) {
-  return HashBytes(LineTokens(ts, line), line.num_tokens * sizeof(uint64_t), 0x4c494e45ULL);
+uint64_t LineHash(const LineSpan& line) {
+  const bool numbers_are_content = line.digit_tokens >= 2 && 4 * line.digit_tokens >= line.num_tokens;
+  return numbers_are_content ? line.exact_hash : line.folded_hash;
 }
 
 // Zone of each line with tokens: head, tail or body (see MakeTemplateKey).
@@ -63,11 +52,11 @@ LineZone ZoneOf(uint32_t rank, uint32_t lines_with_tokens) {
 // near the bottom of a document long enough that its head and tail do not
 // meet (in short texts a sentence copied from another's opening would pass),
 // as long as a headline, and not a row of figures.
-bool IsLinkCandidate(LineZone zone, uint32_t lines_with_tokens, const TokenStream& ts, const LineSpan& line) {
+bool IsLinkCandidate(LineZone zone, uint32_t lines_with_tokens, const LineSpan& line) {
   constexpr uint32_t kMinWords = 4, kMaxWords = 24;
   if (lines_with_tokens < static_cast<uint32_t>(kHeadLines + kTailLines)) return false;
   if (zone != LineZone::kTail || line.num_tokens < kMinWords || line.num_tokens > kMaxWords) return false;
-  return CountTokensWithDigits(ts, line) < 2;
+  return line.digit_tokens < 2;
 }
 
 uint32_t CountLinesWithTokens(const TokenStream& ts) {
@@ -96,7 +85,7 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
     if (line.num_tokens == 0) continue;
     LineKeys lk;
     lk.line = li;
-    lk.hash = LineHash(ts, line);
+    lk.hash = LineHash(line);
     lk.key = BlockKey(source, lk.hash);
     lk.zone = ZoneOf(rank++, with_tokens);
     lk.tkey = MakeTemplateKey(source, lk.zone, text.substr(line.begin, line.end - line.begin));
@@ -182,7 +171,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
     for (size_t d = begin; d < end; ++d) {
       const std::string_view text = docs.Text(d, &s.text);
       bytes += text.size();
-      s.tokenizer.Tokenize(text, &s.tokens);
+      s.tokenizer.TokenizeLines(text, &s.tokens);
       ComputeLineKeys(text, s.tokens, docs.SourceId(d), &s.line_keys);
       const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
       s.key_list.clear();
@@ -191,7 +180,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
         if (lk.tkey.key != 0) s.key_list.push_back(lk.tkey.key);
         if (lk.zone == LineZone::kHead)
           titles[t].push_back(lk.hash);
-        else if (IsLinkCandidate(lk.zone, with_tokens, s.tokens, s.tokens.lines[lk.line]))
+        else if (IsLinkCandidate(lk.zone, with_tokens, s.tokens.lines[lk.line]))
           listed[t].push_back(lk.hash);
       }
       // Each key counts once per document. The counter table is far larger
@@ -308,7 +297,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           const bool is_title = zone == LineZone::kHead;
           TemplateKey tkey = lk.tkey;
           if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
-          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, with_tokens, s.tokens, line)) &&
+          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, with_tokens, line)) &&
               link_targets.contains(hash)) {
             tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
           }
@@ -331,8 +320,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           chunk_occurrences.push_back(occ);
           // The sketch is of the exact text (digits kept), so that lines
           // differing only in numbers never make documents identical.
-          const uint64_t sketch_key =
-              HashBytes(ts.hashes.data() + line.first_token, line.num_tokens * sizeof(uint64_t), 0x534b45544348ULL);
+          const uint64_t sketch_key = line.exact_hash;
           chunk_occurrences.back().sketch_key = sketch_key;
           auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);
           if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);

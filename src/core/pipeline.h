@@ -4,8 +4,9 @@
 // through DocumentSource (so JSONL can be decoded on demand instead of held
 // twice) and applies the decisions (see core/cleaner.h).
 //
-//   pass 1  tokenise, count each line key in distinct documents per source
-//           (approximately, in a fixed-size table); collect head/tail lines
+//   pass 1  split into lines and tokens (hashing lines, not tokens), count
+//           each line key in distinct documents per source (approximately,
+//           in a fixed-size table); collect head/tail lines
 //   pass 2  tokenise, signature of the text outside candidate lines (lines
 //           seen in >= min_stories documents, and links), the shingles of
 //           each distinct candidate line

@@ -30,23 +30,56 @@ constexpr std::array<uint8_t, 256> kByteClass = MakeByteClasses();
 
 }  // namespace
 
-void Tokenizer::Flush(TokenStream* out) {
-  if (token_.empty()) return;
-  const uint64_t h = HashToken(token_);
-  out->hashes.push_back(h);
-  if (token_has_digit_) {
-    for (char& c : token_) {
-      if (c >= '1' && c <= '9') c = '0';
-    }
-    out->folded.push_back(HashToken(token_));
-  } else {
-    out->folded.push_back(h);
+namespace {
+
+bool HasNonzeroDigit(const char* p, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    if (p[i] >= '1' && p[i] <= '9') return true;
   }
-  token_.clear();
-  token_has_digit_ = false;
+  return false;
 }
 
-template <typename CloseLine>
+}  // namespace
+
+void Tokenizer::GrowLine(size_t size) {
+  const size_t capacity = 2 * (line_size_ + size + 1 + 16);
+  exact_line_.resize(capacity);
+  folded_line_.resize(capacity);
+}
+
+void Tokenizer::FinishLine(LineSpan* line) {
+  line->num_tokens = tokens_ - line->first_token;
+  line->digit_tokens = line_digit_tokens_;
+  if (line->num_tokens > 0) {
+    constexpr uint64_t kSeed = 0x4c494e45ULL;
+    line->exact_hash = HashBytes(exact_line_.data(), line_size_, kSeed);
+    line->folded_hash = line_digit_tokens_ > 0 ? HashBytes(folded_line_.data(), line_size_, kSeed) : line->exact_hash;
+  }
+  line_size_ = 0;
+  line_digit_tokens_ = 0;
+}
+
+template <bool kHashTokens>
+void Tokenizer::Flush(TokenStream* out) {
+  if (token_.empty()) return;
+  if constexpr (kHashTokens) out->hashes.push_back(HashToken(token_));
+  const size_t size = token_.size();
+  token_.append(16, '\0');  // AppendToLine reads 16 bytes
+  const size_t at = line_size_;
+  AppendToLine(token_.data(), token_.data(), size, false);
+  // Digits folded in the line's folded copy.
+  bool folded_any = false;
+  for (char* c = folded_line_.data() + at; c < folded_line_.data() + at + size; ++c) {
+    if (*c >= '1' && *c <= '9') {
+      *c = '0';
+      folded_any = true;
+    }
+  }
+  line_digit_tokens_ += folded_any;
+  token_.clear();
+}
+
+template <bool kHashTokens, typename CloseLine>
 size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line) {
   switch (kByteClass[p[i]]) {
     case kLetter:
@@ -55,7 +88,6 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
       size_t j = i;
       uint8_t cls;
       while (j < n && ((cls = kByteClass[p[j]]) == kLetter || cls == kDigitByte)) {
-        token_has_digit_ |= cls == kDigitByte;
         token_.push_back(static_cast<char>(cls == kLetter ? (p[j] | 0x20) : p[j]));
         ++j;
       }
@@ -65,28 +97,26 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
       close_line(i, i + 1);
       return i + 1;
     case kSep:
-      Flush(out);
+      Flush<kHashTokens>(out);
       return i + 1;
     default: {
       size_t len = 0;
       const char32_t cp = DecodeUtf8(p + i, n - i, &len);
       switch (ClassifyCodePoint(cp)) {
         case CharClass::kSeparator:
-          Flush(out);
+          Flush<kHashTokens>(out);
           break;
         case CharClass::kDigit:
-          token_has_digit_ = true;
-          [[fallthrough]];
         case CharClass::kWord: {
           char buf[4];
           token_.append(buf, EncodeUtf8(FoldCase(cp), buf));
           break;
         }
         case CharClass::kIdeograph: {
-          Flush(out);
+          Flush<kHashTokens>(out);
           char buf[4];
           token_.append(buf, EncodeUtf8(cp, buf));
-          Flush(out);
+          Flush<kHashTokens>(out);
           break;
         }
       }
@@ -97,22 +127,28 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
 
 Tokenizer::Tokenizer(bool fast_path) : classify_(fast_path ? BestClassifyWindow() : nullptr) {}
 
-void Tokenizer::Tokenize(std::string_view text, TokenStream* out) {
+void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<true>(text, out); }
+void Tokenizer::TokenizeLines(std::string_view text, TokenStream* out) { Run<false>(text, out); }
+
+template <bool kHashTokens>
+void Tokenizer::Run(std::string_view text, TokenStream* out) {
   out->clear();
   token_.clear();
-  token_has_digit_ = false;
+  line_size_ = 0;
+  tokens_ = 0;
+  line_digit_tokens_ = 0;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   LineSpan line;
   auto close_line = [&](size_t end, size_t next) {
-    Flush(out);
+    Flush<kHashTokens>(out);
     line.end = static_cast<uint32_t>(end > line.begin && p[end - 1] == '\r' ? end - 1 : end);
     line.next = static_cast<uint32_t>(next);
-    line.num_tokens = static_cast<uint32_t>(out->hashes.size()) - line.first_token;
+    FinishLine(&line);
     out->lines.push_back(line);
     line = LineSpan{};
     line.begin = static_cast<uint32_t>(next);
-    line.first_token = static_cast<uint32_t>(out->hashes.size());
+    line.first_token = tokens_;
   };
   alignas(32) unsigned char tail[ByteWindow::kBytes];
   bool byte_path = classify_ == nullptr;
@@ -157,9 +193,8 @@ void Tokenizer::Tokenize(std::string_view text, TokenStream* out) {
         }
         const int size = e - b;
         const uint64_t bits = (size == 64 ? ~uint64_t{0} : (uint64_t{1} << size) - 1) << b;
-        const uint64_t h = HashTokenPadded(w.lower + b, size);
-        out->hashes.push_back(h);
-        out->folded.push_back((w.digit & bits) != 0 ? HashTokenPadded(w.folded + b, size) : h);
+        if constexpr (kHashTokens) out->hashes.push_back(HashTokenPadded(w.lower + b, size));
+        AppendToLine(w.lower + b, w.folded + b, size, (w.digit & bits) != 0 && HasNonzeroDigit(w.lower + b, size));
       }
       i = resume;
       continue;
@@ -167,7 +202,7 @@ void Tokenizer::Tokenize(std::string_view text, TokenStream* out) {
     // Byte path: at least one character, then on until no token is open and
     // the next byte is ASCII.
     do {
-      i = ByteStep(p, n, i, out, close_line);
+      i = ByteStep<kHashTokens>(p, n, i, out, close_line);
     } while (i < n && (!token_.empty() || p[i] >= 0x80));
     byte_path = classify_ == nullptr;
   }

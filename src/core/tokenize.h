@@ -1,11 +1,13 @@
 // File: core/tokenize.h
-// Text -> one 64-bit hash per normalised token, plus the line structure the
-// boilerplate detector works on. Normalisation (case folding, punctuation and
-// quote/dash removal, whitespace) exists only inside the hashes.
+// Text -> one 64-bit hash per normalised token, plus the lines (with the
+// hashes of their normalised text) that the boilerplate detector works on.
+// Normalisation (case folding, punctuation and quote/dash removal,
+// whitespace) exists only inside the hashes.
 #ifndef DEDUP_CORE_TOKENIZE_H_
 #define DEDUP_CORE_TOKENIZE_H_
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,19 +22,25 @@ struct LineSpan {
   uint32_t begin = 0;
   uint32_t end = 0;
   uint32_t next = 0;
-  uint32_t first_token = 0;
+  uint32_t first_token = 0;  // tokens before the line (an index into hashes when they are kept)
   uint32_t num_tokens = 0;
+  uint32_t digit_tokens = 0;  // tokens holding an ASCII digit 1-9 (those that folding changes)
+  // Hashes of the line's normalised tokens, each followed by a NUL byte (the
+  // line's text as block keys see it): as they are, and with every ASCII
+  // digit 1-9 folded to '0' so that dates and counters do not split a
+  // repeated block. Equal when no token has such a digit; 0 when no tokens.
+  uint64_t exact_hash = 0;
+  uint64_t folded_hash = 0;
+  bool operator==(const LineSpan&) const = default;
 };
 
-// Tokens of one document. `hashes` keeps digits; `folded` maps every decimal
-// digit to '0' so that dates and counters do not split a repeated block.
+// Tokens of one document: one hash per normalised token (digits kept), and
+// the lines.
 struct TokenStream {
   std::vector<uint64_t> hashes;
-  std::vector<uint64_t> folded;
   std::vector<LineSpan> lines;
   void clear() {
     hashes.clear();
-    folded.clear();
     lines.clear();
   }
 };
@@ -47,16 +55,54 @@ struct TokenStream {
 class Tokenizer {
  public:
   explicit Tokenizer(bool fast_path = true);
+  // Token hashes and lines.
   void Tokenize(std::string_view text, TokenStream* out);
+  // Lines only (out->hashes stays empty): what counting line keys needs, for
+  // about half the work, as no token is hashed.
+  void TokenizeLines(std::string_view text, TokenStream* out);
 
  private:
+  template <bool kHashTokens>
+  void Run(std::string_view text, TokenStream* out);
   // One character of the byte path at p[i]; returns the next position.
-  template <typename CloseLine>
+  template <bool kHashTokens, typename CloseLine>
   size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
+  // Ends the byte path's open token, if any.
+  template <bool kHashTokens>
   void Flush(TokenStream* out);
+  // Appends a token's normalised bytes, as they are and digit-folded (16
+  // readable at each), to the open line's two texts.
+  void AppendToLine(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
+    if (line_size_ + size + 1 + 16 > exact_line_.size()) GrowLine(size);
+    char* e = exact_line_.data() + line_size_;
+    char* f = folded_line_.data() + line_size_;
+    // Whole 16-byte copies for short tokens: bytes past the token are
+    // overwritten by the next one or never read.
+    if (size <= 16) {
+      std::memcpy(e, exact, 16);
+      std::memcpy(f, folded, 16);
+    } else {
+      std::memcpy(e, exact, size);
+      std::memcpy(f, folded, size);
+    }
+    e[size] = '\0';
+    f[size] = '\0';
+    line_size_ += size + 1;
+    ++tokens_;
+    line_digit_tokens_ += nonzero_digit;
+  }
+  void GrowLine(size_t size);
+  // Fills the line's token counts and hashes from the line text; starts the next.
+  void FinishLine(LineSpan* line);
+
   ClassifyWindowFn classify_;
   std::string token_;  // the normalised bytes of the token being built (byte path)
-  bool token_has_digit_ = false;
+  // The open line's tokens, NUL after each, as they are and digit-folded;
+  // line_size_ bytes used, 16 more always writable.
+  std::string exact_line_, folded_line_;
+  size_t line_size_ = 0;
+  uint32_t tokens_ = 0;  // tokens so far in the document
+  uint32_t line_digit_tokens_ = 0;
   ByteWindow window_;
 };
 

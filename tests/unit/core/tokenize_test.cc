@@ -28,11 +28,34 @@ TEST(TokenizerTest, CaseQuotesDashesAndWhitespaceDoNotChangeHashes) {
   EXPECT_EQ(a.hashes.size(), 6u);  // he said don t stop now
 }
 
-TEST(TokenizerTest, DigitsAreKeptInHashesAndFoldedInFoldedHashes) {
+TEST(TokenizerTest, DigitsAreKeptInExactLineHashesAndFoldedInFoldedOnes) {
   const TokenStream a = Tok("Advertisement 3 on 2024-05-01");
   const TokenStream b = Tok("Advertisement 7 on 2025-11-30");
   EXPECT_NE(a.hashes, b.hashes);
-  EXPECT_EQ(a.folded, b.folded);
+  EXPECT_NE(a.lines[0].exact_hash, b.lines[0].exact_hash);
+  EXPECT_EQ(a.lines[0].folded_hash, b.lines[0].folded_hash);
+  EXPECT_EQ(a.lines[0].digit_tokens, 4u);  // 3 2024 05 01
+  // "0" and "00" are what folding makes of digits already: not counted.
+  const TokenStream c = Tok("page 0 of 00 x1");
+  EXPECT_EQ(c.lines[0].digit_tokens, 1u);
+  EXPECT_EQ(Tok("no digits here").lines[0].folded_hash, Tok("no digits here").lines[0].exact_hash);
+}
+
+// A line's hashes are of its normalised tokens in order: case, punctuation
+// and spacing do not matter, token boundaries and order do.
+TEST(TokenizerTest, LineHashesFollowTheTokens) {
+  auto exact = [](std::string_view line) { return Tok(line).lines[0].exact_hash; };
+  EXPECT_EQ(exact("Home | News  -- Sport"), exact("home news sport"));
+  EXPECT_EQ(exact("caf\xC3\xA9 \xC3\x89T\xC3\x89"), exact("CAF\xC3\x89 \xC3\xA9t\xC3\xA9"));
+  EXPECT_NE(exact("ab c"), exact("abc"));
+  EXPECT_NE(exact("ab c"), exact("a bc"));
+  EXPECT_NE(exact("news sport"), exact("sport news"));
+  EXPECT_NE(exact(std::string(40, 'w') + " x"), exact(std::string(40, 'w') + " y"));  // long tokens too
+  EXPECT_EQ(Tok("\n\n").lines[0].exact_hash, 0u);  // no tokens
+  // Each line on its own, wherever it stands.
+  const TokenStream ts = Tok("Most read\nhome news sport\nMost read");
+  EXPECT_EQ(ts.lines[0].exact_hash, ts.lines[2].exact_hash);
+  EXPECT_EQ(ts.lines[1].exact_hash, exact("Home | News -- Sport"));
 }
 
 TEST(TokenizerTest, LatinGreekCyrillicFoldCase) {
@@ -80,7 +103,7 @@ TEST(TokenizerTest, FastPathEqualsBytePath) {
       std::string(64, 'Y'), std::string(70, '7'), std::string(1, '\0'), "\xC2\xA0"};
   std::mt19937 rng(7);
   Tokenizer fast(true), slow(false);
-  TokenStream a, b;
+  TokenStream a, b, lines_only;
   for (int round = 0; round < 4000; ++round) {
     std::string text;
     const size_t target = rng() % 300;
@@ -89,15 +112,21 @@ TEST(TokenizerTest, FastPathEqualsBytePath) {
     fast.Tokenize(text, &a);
     slow.Tokenize(text, &b);
     ASSERT_EQ(a.hashes, b.hashes) << "round " << round;
-    ASSERT_EQ(a.folded, b.folded) << "round " << round;
     ASSERT_EQ(a.lines.size(), b.lines.size()) << "round " << round;
-    for (size_t l = 0; l < a.lines.size(); ++l) {
-      ASSERT_EQ(a.lines[l].begin, b.lines[l].begin);
-      ASSERT_EQ(a.lines[l].end, b.lines[l].end);
-      ASSERT_EQ(a.lines[l].next, b.lines[l].next);
-      ASSERT_EQ(a.lines[l].first_token, b.lines[l].first_token);
-      ASSERT_EQ(a.lines[l].num_tokens, b.lines[l].num_tokens);
+    for (size_t l = 0; l < a.lines.size(); ++l) ASSERT_EQ(a.lines[l], b.lines[l]) << "round " << round << " line " << l;
+    // Lines only, both paths: the same lines.
+    fast.TokenizeLines(text, &lines_only);
+    ASSERT_TRUE(lines_only.hashes.empty());
+    ASSERT_EQ(lines_only.lines, a.lines) << "round " << round;
+    slow.TokenizeLines(text, &lines_only);
+    ASSERT_EQ(lines_only.lines, a.lines) << "round " << round;
+    // Folded line hashes are the exact hashes of the digit-folded text.
+    std::string folded = text;
+    for (char& c : folded) {
+      if (c >= '1' && c <= '9') c = '0';
     }
+    fast.Tokenize(folded, &b);
+    for (size_t l = 0; l < a.lines.size(); ++l) ASSERT_EQ(b.lines[l].exact_hash, a.lines[l].folded_hash);
   }
 }
 
