@@ -103,7 +103,7 @@ uint64_t LabelEndMask(const unsigned char* src) {
 
 }  // namespace
 
-TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line) {
+TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line, size_t readable) {
   // The same walk as MakeTemplateKeyBytewise, over bit masks of the first 64
   // bytes: a word per step instead of a byte. Lines whose first words do not
   // fit in the window take the byte walk.
@@ -112,19 +112,21 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
   const auto* src = reinterpret_cast<const unsigned char*>(line.data());
   const size_t n = std::min<size_t>(line.size(), ByteWindow::kBytes);
   const bool continues = line.size() > ByteWindow::kBytes;
-  if (n < ByteWindow::kBytes) {
+  if (n < ByteWindow::kBytes && readable < ByteWindow::kBytes) {
     std::memset(buf, 0, sizeof(buf));
     if (n > 0) std::memcpy(buf, src, n);
     src = buf;
   }
-  ByteWindow w;
-  classify(src, &w);
-  const uint64_t high = w.high, alnum = w.alnum;
-  const uint64_t label_end = LabelEndMask(src);
   auto bits = [](size_t from, size_t to) {  // [from, to) as a mask, to <= 64
     const uint64_t upto = to >= 64 ? ~uint64_t{0} : (uint64_t{1} << to) - 1;
     return from >= 64 ? 0 : upto & ~((uint64_t{1} << from) - 1);
   };
+  ByteWindow w;
+  classify(src, &w);
+  // Bytes past the line (read in place) are nothing.
+  const uint64_t in_line = bits(0, n);
+  const uint64_t high = w.high & in_line, alnum = w.alnum & in_line;
+  const uint64_t label_end = LabelEndMask(src) & in_line;
   size_t word_begin[kLabelWords + 1], word_size[kLabelWords + 1];
   int words = 0;
   size_t label_size = 0, pos = 0;

@@ -60,7 +60,9 @@ struct TemplateKey {
 };
 
 // The template key of a line (ASCII words only; see the file comment).
-TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line);
+// readable: bytes readable from line.data() (at least line.size()); with 64
+// or more the line is classified where it lies instead of being copied.
+TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view line, size_t readable = 0);
 // The same, one byte at a time: the reference the fast version is tested
 // against, and its fallback for lines whose first words pass 64 bytes.
 TemplateKey MakeTemplateKeyBytewise(uint32_t source_id, LineZone zone, std::string_view line);

@@ -88,7 +88,7 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
     lk.hash = LineHash(line);
     lk.key = BlockKey(source, lk.hash);
     lk.zone = ZoneOf(rank++, with_tokens);
-    lk.tkey = MakeTemplateKey(source, lk.zone, text.substr(line.begin, line.end - line.begin));
+    lk.tkey = MakeTemplateKey(source, lk.zone, text.substr(line.begin, line.end - line.begin), text.size() - line.begin);
     out->push_back(lk);
   }
 }

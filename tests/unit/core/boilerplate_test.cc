@@ -41,6 +41,11 @@ TEST(TemplateKeyTest, MaskWalkEqualsByteWalk) {
     const TemplateKey got = MakeTemplateKey(7, zone, line);
     ASSERT_EQ(got.key, want.key) << "'" << line << "'";
     ASSERT_EQ(got.kind, want.kind) << "'" << line << "'";
+    // Read in place, with more text after the line.
+    std::string text = line + (rng() % 2 ? "\n" : ": x") + pieces[rng() % pieces.size()] + std::string(64, 'k');
+    const TemplateKey in_place = MakeTemplateKey(7, zone, std::string_view(text).substr(0, line.size()), text.size());
+    ASSERT_EQ(in_place.key, want.key) << "'" << line << "'";
+    ASSERT_EQ(in_place.kind, want.kind) << "'" << line << "'";
   }
 }
 
