@@ -7,6 +7,7 @@
 
 #include "core/byte_window.h"
 #include "core/hash.h"
+#include "core/parallel.h"
 
 namespace dedup {
 namespace {
@@ -167,36 +168,10 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
-    const std::vector<uint32_t>& source, const BoilerplateOptions& options) {
-  // Each key gets a dense index; its source, tokens and kind are those of
-  // its first occurrence.
-  struct KeyState {
-    uint32_t first = 0;                // 2 o for o's exact key, 2 o + 1 for its template key
-    uint32_t last_group = UINT32_MAX;  // the story group last counted
-    uint32_t last_title_group = UINT32_MAX;
-    uint32_t stories = 0;
-    uint32_t title_stories = 0;
-  };
-  std::vector<KeyState> keys;
-  keys.reserve(occurrences.size() * 2);  // at most; pages are only touched as keys come
-  absl::flat_hash_map<uint64_t, uint32_t> key_index;
-  // occ_keys[2 o], occ_keys[2 o + 1]: exact and template key of occurrence o.
-  std::vector<uint32_t> occ_keys(occurrences.size() * 2, UINT32_MAX);
+    const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
   const size_t n = story.size();
   std::vector<uint32_t> occ_begin(n + 1, 0);
-  auto index_of = [&](uint64_t key, uint32_t ref) {
-    const auto [it, inserted] = key_index.try_emplace(key, static_cast<uint32_t>(keys.size()));
-    if (inserted) keys.emplace_back().first = ref;
-    return it->second;
-  };
-  for (size_t o = 0; o < occurrences.size(); ++o) {
-    const BlockOccurrence& occ = occurrences[o];
-    ++occ_begin[occ.doc + 1];
-    const uint32_t ref = static_cast<uint32_t>(2 * o);
-    occ_keys[2 * o] = index_of(occ.key, ref);
-    if (occ.template_key != 0) occ_keys[2 * o + 1] = index_of(occ.template_key, ref + 1);
-  }
-  key_index = {};
+  for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
   for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
 
   // Documents grouped by story. Walking the groups in turn, a key counts a
@@ -213,73 +188,122 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
   } else {
     std::stable_sort(by_story.begin(), by_story.end(), [&](uint32_t a, uint32_t b) { return story[a] < story[b]; });
   }
-  // Stories per source as well.
+  auto for_each_in_groups = [&](auto&& fn) {  // fn(group, document), groups in turn
+    uint32_t group = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const uint32_t d = by_story[i];
+      if (i > 0 && story[d] != story[by_story[i - 1]]) ++group;
+      fn(group, d);
+    }
+  };
+  // Stories per source.
   struct SourceState {
     uint32_t last_group = UINT32_MAX;
     uint32_t stories = 0;
   };
   absl::flat_hash_map<uint32_t, SourceState> sources;
-  uint32_t group = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t d = by_story[i];
-    if (i > 0 && story[d] != story[by_story[i - 1]]) ++group;
+  for_each_in_groups([&](uint32_t group, uint32_t d) {
     SourceState& ss = sources[source[d]];
     if (ss.last_group != group) {
       ss.last_group = group;
       ++ss.stories;
     }
-    for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-      const bool is_title = occurrences[o].is_title;
-      for (int which = 0; which < 2; ++which) {
-        if (occ_keys[2 * o + which] == UINT32_MAX) continue;
-        KeyState& ks = keys[occ_keys[2 * o + which]];
-        if (ks.last_group != group) {
-          ks.last_group = group;
-          ++ks.stories;
-        }
-        if (is_title && ks.last_title_group != group) {
-          ks.last_title_group = group;
-          ++ks.title_stories;
+  });
+
+  // Keys are split into shards by hash, each decided by one thread alone:
+  // a key's verdict does not depend on the split. Each key gets a dense
+  // index in its shard; its source, tokens and kind are those of its first
+  // occurrence.
+  const int shards = std::max(1, threads);
+  auto shard_of = [&](uint64_t key) { return static_cast<int>(Mix64(key) % static_cast<uint64_t>(shards)); };
+  // occ_keys[2 o], occ_keys[2 o + 1]: index of o's exact and template key
+  // in the shard occ_shard names (each entry written by that shard only).
+  std::vector<uint32_t> occ_keys(occurrences.size() * 2, UINT32_MAX);
+  std::vector<uint16_t> occ_shard(occurrences.size() * 2, 0);
+  std::vector<std::vector<std::pair<uint64_t, BlockVerdict>>> shard_verdicts(shards);
+  ParallelForChunks(shards, 1, threads, [&](size_t shard_index, size_t, size_t, int) {
+    const int shard = static_cast<int>(shard_index);
+    struct KeyState {
+      uint32_t first = 0;                // 2 o for o's exact key, 2 o + 1 for its template key
+      uint32_t last_group = UINT32_MAX;  // the story group last counted
+      uint32_t last_title_group = UINT32_MAX;
+      uint32_t stories = 0;
+      uint32_t title_stories = 0;
+    };
+    std::vector<KeyState> keys;
+    absl::flat_hash_map<uint64_t, uint32_t> key_index;
+    auto index = [&](uint64_t key, uint32_t ref) {
+      if (shard_of(key) != shard) return;
+      const auto [it, inserted] = key_index.try_emplace(key, static_cast<uint32_t>(keys.size()));
+      if (inserted) keys.emplace_back().first = ref;
+      occ_keys[ref] = it->second;
+      occ_shard[ref] = static_cast<uint16_t>(shard);
+    };
+    for (size_t o = 0; o < occurrences.size(); ++o) {
+      const BlockOccurrence& occ = occurrences[o];
+      index(occ.key, static_cast<uint32_t>(2 * o));
+      if (occ.template_key != 0) index(occ.template_key, static_cast<uint32_t>(2 * o + 1));
+    }
+    key_index = {};
+    for_each_in_groups([&](uint32_t group, uint32_t d) {
+      for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+        const bool is_title = occurrences[o].is_title;
+        for (uint32_t ref = 2 * o; ref < 2 * o + 2; ++ref) {
+          if (occ_keys[ref] == UINT32_MAX || occ_shard[ref] != shard) continue;
+          KeyState& ks = keys[occ_keys[ref]];
+          if (ks.last_group != group) {
+            ks.last_group = group;
+            ++ks.stories;
+          }
+          if (is_title && ks.last_title_group != group) {
+            ks.last_title_group = group;
+            ++ks.title_stories;
+          }
         }
       }
+    });
+    for (const KeyState& ks : keys) {
+      const BlockOccurrence& first = occurrences[ks.first / 2];
+      const bool is_template = ks.first % 2 == 1;
+      const uint64_t key = is_template ? first.template_key : first.key;
+      const TemplateKind kind = is_template ? first.template_kind : TemplateKind::kNone;
+      BlockVerdict v;
+      v.stories = ks.stories;
+      v.title_stories = ks.title_stories;
+      const double share = static_cast<double>(v.stories) / sources.at(source[first.doc]).stories;
+      double needed_share = 0.0;
+      switch (kind) {
+        case TemplateKind::kNone:
+          needed_share = static_cast<int>(first.num_tokens) < options.short_block_tokens ? options.short_block_share
+                                                                                         : options.min_share;
+          break;
+        case TemplateKind::kLabel:
+        case TemplateKind::kLongWord:
+          needed_share = options.inline_template_share;
+          break;
+        case TemplateKind::kZoneWord:
+          needed_share = options.template_share;
+          break;
+        case TemplateKind::kLink:
+          break;
+      }
+      // A link names one story's headline (near the top of one or two
+      // stories: a copy may not have been clustered) and appears in other
+      // stories. Lines near the top of many stories are templates or table
+      // rows, not links.
+      constexpr uint32_t kMaxHeadlineStories = 2;
+      v.boilerplate = kind == TemplateKind::kLink
+                          ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories &&
+                                v.stories > v.title_stories
+                          : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
+      if (v.boilerplate) shard_verdicts[shard].emplace_back(key, v);
     }
-  }
-
+  });
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
-  for (const KeyState& ks : keys) {
-    const BlockOccurrence& first = occurrences[ks.first / 2];
-    const bool is_template = ks.first % 2 == 1;
-    const uint64_t key = is_template ? first.template_key : first.key;
-    const TemplateKind kind = is_template ? first.template_kind : TemplateKind::kNone;
-    BlockVerdict v;
-    v.stories = ks.stories;
-    v.title_stories = ks.title_stories;
-    const double share = static_cast<double>(v.stories) / sources[source[first.doc]].stories;
-    double needed_share = 0.0;
-    switch (kind) {
-      case TemplateKind::kNone:
-        needed_share = static_cast<int>(first.num_tokens) < options.short_block_tokens ? options.short_block_share
-                                                                                       : options.min_share;
-        break;
-      case TemplateKind::kLabel:
-      case TemplateKind::kLongWord:
-        needed_share = options.inline_template_share;
-        break;
-      case TemplateKind::kZoneWord:
-        needed_share = options.template_share;
-        break;
-      case TemplateKind::kLink:
-        break;
-    }
-    // A link names one story's headline (near the top of one or two stories:
-    // a copy may not have been clustered) and appears in other stories. Lines
-    // near the top of many stories are templates or table rows, not links.
-    constexpr uint32_t kMaxHeadlineStories = 2;
-    v.boilerplate = kind == TemplateKind::kLink
-                        ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories && v.stories > v.title_stories
-                        : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
-    if (v.boilerplate) verdicts.emplace(key, v);
-  }
+  size_t total = 0;
+  for (const auto& sv : shard_verdicts) total += sv.size();
+  verdicts.reserve(total);
+  for (const auto& sv : shard_verdicts) verdicts.insert(sv.begin(), sv.end());
   return verdicts;
 }
 

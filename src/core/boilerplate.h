@@ -100,9 +100,10 @@ struct BlockVerdict {
 // alike (the kinds never collide); a key not in the map is content (most
 // keys are: leaving them out keeps the map small). occurrences: sorted by doc. story[d]: the cluster of document d (any id
 // that is equal for documents of one story). source[d]: its source id.
+// The result does not depend on threads.
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
-    const std::vector<uint32_t>& source, const BoilerplateOptions& options);
+    const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads = 1);
 
 }  // namespace dedup
 
