@@ -10,6 +10,7 @@
 #define DEDUP_CORE_CLUSTER_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "core/lsh.h"
@@ -38,7 +39,7 @@ struct ClusterAssignment {
 // of distinct shingles (0: the document takes part in no cluster). The band
 // keys are found on `threads` threads; the greedy pass is sequential, so the
 // result does not depend on threads.
-ClusterAssignment ClusterDocuments(const std::vector<uint32_t>& sigs, int num_perm,
+ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
                                    const MatchOptions& options, int threads = 1);
 

@@ -1,13 +1,12 @@
 #include "core/lsh.h"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <limits>
 #include <memory>
-#include <utility>
 
 #include "core/hash.h"
+#include "core/key_groups.h"
 #include "core/parallel.h"
 
 namespace dedup {
@@ -78,6 +77,7 @@ void LshIndex::Insert(uint32_t item, std::span<const uint32_t> sig) {
 FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshParams params, int threads,
                              uint32_t max_bucket_items)
     : params_(params), max_bucket_items_(max_bucket_items), num_items_(sigs.size() / num_perm) {
+  static_assert(kNone == kNoGroup);
   const size_t n = num_items_;
   const int bands = params.bands;
   // Every entry is written below (by the thread grouping its band).
@@ -88,11 +88,19 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
   const int per_thread = (bands + threads * kMaxBlockBands - 1) / (threads * kMaxBlockBands);
   const int block_bands = std::max(1, (bands + threads * per_thread - 1) / (threads * per_thread));
   const int blocks = (bands + block_bands - 1) / block_bands;
-  std::vector<uint32_t> band_base(bands + 1, 0);
-  ParallelForChunks(blocks, 1, threads, [&](size_t block, size_t, size_t, int) {
+  band_base_.assign(bands + 1, 0);
+  // Per thread, kept across blocks: fresh buffers this large would be
+  // mapped, page-faulted and zeroed anew for every block.
+  struct Scratch {
+    std::unique_ptr<uint64_t[]> keys;
+    KeyGroupScratch group;
+  };
+  std::vector<Scratch> scratch(std::max(threads, 1));
+  ParallelForChunks(blocks, 1, threads, [&](size_t block, size_t, size_t, int t) {
     const int first = static_cast<int>(block) * block_bands;
     const int count = std::min(block_bands, bands - first);
-    std::vector<uint64_t> keys(static_cast<size_t>(count) * n);
+    if (!scratch[t].keys) scratch[t].keys = std::make_unique_for_overwrite<uint64_t[]>(block_bands * n);
+    uint64_t* keys = scratch[t].keys.get();
     constexpr size_t kPrefetchRows = 32;  // rows are pages apart: the hardware does not run ahead
     const uint32_t* block_values = sigs.data() + static_cast<size_t>(first) * params_.rows;
     for (size_t i = 0; i < n; ++i) {
@@ -100,75 +108,20 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
       const std::span<const uint32_t> sig = sigs.subspan(i * num_perm, num_perm);
       for (int c = 0; c < count; ++c) keys[c * n + i] = BandKey(sig, first + c, params_.rows);
     }
-    std::vector<KeyedItem> by_low(n), sorted(n);
     for (int c = 0; c < count; ++c) {
-      band_base[first + c + 1] =
-          GroupKeys(std::span(keys.data() + c * n, n), item_buckets_.get() + (first + c) * n, &by_low, &sorted);
+      band_base_[first + c + 1] =
+          GroupEqualKeys(std::span(keys + c * n, n), item_buckets_.get() + (first + c) * n, &scratch[t].group);
     }
   });
-  for (int b = 0; b < bands; ++b) band_base[b + 1] += band_base[b];
-  // Ids per band from 0 -> ids over all bands.
-  ParallelForChunks(bands, 1, threads, [&](size_t b, size_t, size_t, int) {
-    uint32_t* buckets = item_buckets_.get() + b * n;
-    for (size_t i = 0; i < n; ++i) {
-      if (buckets[i] != kNone) buckets[i] += band_base[b];
-    }
-  });
-  heads_.resize(band_base[bands]);
-}
-
-uint32_t FixedLshIndex::GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets, std::vector<KeyedItem>* by_low,
-                                  std::vector<KeyedItem>* sorted_items) {
-  const size_t n = keys.size();
-  // Keys are hashes: a radix sort on their top bits (two passes of a digit
-  // each, few enough targets to stay in cache) leaves runs of a few items,
-  // which a comparison sort then finishes.
-  const int bits = std::clamp(static_cast<int>(std::bit_width(n)) - 3, 2, 22);
-  const int low_bits = bits / 2, high_bits = bits - low_bits;
-  auto low_digit = [&](uint64_t key) { return (key >> (64 - bits)) & ((uint64_t{1} << low_bits) - 1); };
-  auto high_digit = [&](uint64_t key) { return key >> (64 - high_bits); };
-  std::vector<uint32_t> low_start(size_t{1} << low_bits, 0), high_start(size_t{1} << high_bits, 0);
-  for (const uint64_t key : keys) {
-    ++low_start[low_digit(key)];
-    ++high_start[high_digit(key)];
-  }
-  auto to_starts = [](std::vector<uint32_t>& counts) {
-    uint32_t total = 0;
-    for (uint32_t& c : counts) total += std::exchange(c, total);
-  };
-  to_starts(low_start);
-  to_starts(high_start);
-  KeyedItem* low = by_low->data();
-  KeyedItem* sorted = sorted_items->data();
-  for (size_t i = 0; i < n; ++i) low[low_start[low_digit(keys[i])]++] = {keys[i], static_cast<uint32_t>(i)};
-  for (size_t i = 0; i < n; ++i) sorted[high_start[high_digit(low[i].key)]++] = low[i];
-  uint32_t ids = 0;
-  for (size_t begin = 0; begin < n;) {
-    const uint64_t top = sorted[begin].key >> (64 - bits);
-    size_t end = begin + 1;
-    while (end < n && sorted[end].key >> (64 - bits) == top) ++end;
-    // Copies of one document share every key: such runs need no sorting.
-    const uint64_t first_key = sorted[begin].key;
-    if (std::any_of(sorted + begin + 1, sorted + end, [&](const KeyedItem& e) { return e.key != first_key; })) {
-      std::sort(sorted + begin, sorted + end, [](const KeyedItem& x, const KeyedItem& y) { return x.key < y.key; });
-    }
-    for (size_t i = begin; i < end;) {
-      size_t j = i + 1;
-      while (j < end && sorted[j].key == sorted[i].key) ++j;
-      const uint32_t id = j - i >= 2 ? ids++ : kNone;
-      for (size_t m = i; m < j; ++m) buckets[sorted[m].item] = id;
-      i = j;
-    }
-    begin = end;
-  }
-  return ids;
+  for (int b = 0; b < bands; ++b) band_base_[b + 1] += band_base_[b];
+  heads_.resize(band_base_[bands]);
 }
 
 void FixedLshIndex::Insert(uint32_t item) {
-  for (int b = 0; b < params_.bands; ++b) {
-    const uint32_t id = item_buckets_[b * num_items_ + item];
-    if (id == kNone) continue;  // no other item has this key
-    Bucket& bucket = heads_[id];
+  uint32_t buckets[LshIndex::kMaxBands];
+  const int shared = SharedBuckets(item, buckets);  // bands whose key no other item has need nothing
+  for (int j = 0; j < shared; ++j) {
+    Bucket& bucket = heads_[buckets[j]];
     // As in LshIndex, a bucket's first item always enters.
     if (bucket.size > 0 && bucket.size >= max_bucket_items_) continue;
     next_.push_back(bucket.head);

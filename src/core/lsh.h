@@ -85,10 +85,11 @@ class LshIndex {
 
 // An LshIndex over a fixed set of signatures known up front (n rows of
 // num_perm values). The band keys are hashed and grouped once, in parallel:
-// each (item, band) whose key another item shares in that band gets a dense
-// bucket id, and a key held by one item alone, which can never match, gets
-// none. The sequential pass that inserts and queries then follows bucket ids
-// instead of hashing and probing a map, and only shared bands take memory.
+// each (item, band) whose key another item shares in that band gets a bucket
+// id, dense within its band, and a key held by one item alone, which can never
+// match, gets none. The sequential pass that inserts and queries then follows
+// bucket ids instead of hashing and probing a map, and only shared bands take
+// memory.
 //
 // Query and Insert report what LshIndex would for the same calls, with the
 // same bucket cap, except that buckets are per band (LshIndex keeps all bands
@@ -105,15 +106,17 @@ class FixedLshIndex {
   template <typename Fn>
   void Query(uint32_t item, Fn&& fn) const {
     uint32_t buckets[LshIndex::kMaxBands];
+    const int shared = SharedBuckets(item, buckets);
     // The bucket table is larger than the caches: start every load first.
-    for (int b = 0; b < params_.bands; ++b) {
-      buckets[b] = item_buckets_[b * num_items_ + item];
-      if (buckets[b] != kNone) __builtin_prefetch(&heads_[buckets[b]]);
+    for (int j = 0; j < shared; ++j) __builtin_prefetch(&heads_[buckets[j]]);
+    for (int j = 0; j < shared; ++j) {
+      for (uint32_t slot = heads_[buckets[j]].head; slot != kNone; slot = next_[slot]) fn(items_[slot]);
     }
-    for (int b = 0; b < params_.bands; ++b) {
-      if (buckets[b] == kNone) continue;
-      for (uint32_t slot = heads_[buckets[b]].head; slot != kNone; slot = next_[slot]) fn(items_[slot]);
-    }
+  }
+
+  // Starts loading what Query and Insert read first for item.
+  void Prefetch(uint32_t item) const {
+    for (int b = 0; b < params_.bands; ++b) __builtin_prefetch(&item_buckets_[b * num_items_ + item]);
   }
 
   size_t num_buckets() const { return heads_.size(); }
@@ -124,20 +127,24 @@ class FixedLshIndex {
     uint32_t head = kNone;
     uint32_t size = 0;
   };
-  struct KeyedItem {
-    uint64_t key;
-    uint32_t item;
-  };
-  // Gives the items sharing a key (keys[item]: one band's) ids from 0 in
-  // buckets[item]; returns how many ids it gave. by_low and sorted: scratch
-  // of keys.size() entries.
-  static uint32_t GroupKeys(std::span<const uint64_t> keys, uint32_t* buckets, std::vector<KeyedItem>* by_low,
-                            std::vector<KeyedItem>* sorted);
+  // Writes the heads_ indexes of item's buckets in band order to out (the
+  // bands whose key another item shares); returns how many. Without a
+  // branch: about half the bands have a bucket, in no predictable pattern.
+  int SharedBuckets(uint32_t item, uint32_t* out) const {
+    int shared = 0;
+    for (int b = 0; b < params_.bands; ++b) {
+      const uint32_t id = item_buckets_[b * num_items_ + item];
+      out[shared] = band_base_[b] + id;
+      shared += id != kNone;
+    }
+    return shared;
+  }
 
   LshParams params_;
   uint32_t max_bucket_items_;
   size_t num_items_;
-  std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): bucket id or kNone
+  std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): id within the band, or kNone
+  std::vector<uint32_t> band_base_;     // per band: heads_ index of its id 0
   std::vector<Bucket> heads_;           // per bucket: newest slot
   std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
   std::vector<uint32_t> items_;         // slot -> item

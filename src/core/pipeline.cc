@@ -444,21 +444,27 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   // it carries, except those `excluded` says to leave out.
   std::vector<uint64_t> sizes(n);
   std::vector<std::vector<const LineSketch*>> thread_lines(threads);
-  auto build_signatures = [&](std::vector<uint32_t>* sigs, auto&& excluded) {
+  auto build_signatures = [&](uint32_t* sigs, auto&& excluded) {
     ParallelForChunks(n, kChunkDocs * 4, threads, [&](size_t, size_t begin, size_t end, int t) {
       std::vector<const LineSketch*>& lines = thread_lines[t];
+      // The sketches and their shingles lie far apart and each load depends
+      // on the one before: both are started a document or two ahead.
+      constexpr uint32_t kAhead = 16;  // occurrences
+      const uint32_t occ_end = occ_begin[end];
+      for (uint32_t o = occ_begin[begin]; o < std::min(occ_begin[begin] + 2 * kAhead, occ_end); ++o) {
+        __builtin_prefetch(occ_sketch[o]);
+      }
       for (size_t d = begin; d < end; ++d) {
-        std::span<uint32_t> sig(sigs->data() + d * k, k);
-        if (sigs != &noncand_sigs) std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
+        std::span<uint32_t> sig(sigs + d * k, k);
+        if (sigs != noncand_sigs.data()) std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
         lines.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+          if (o + 2 * kAhead < occ_end) __builtin_prefetch(occ_sketch[o + 2 * kAhead]);
+          if (o + kAhead < occ_end) __builtin_prefetch(occ_sketch[o + kAhead]->shingles.data());
           if (!excluded(o)) lines.push_back(occ_sketch[o]);
         }
         std::sort(lines.begin(), lines.end());  // slots of one map: comparable
         lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
-        // The sketches and their shingles lie far apart: start every load first.
-        for (const LineSketch* line : lines) __builtin_prefetch(line);
-        for (const LineSketch* line : lines) __builtin_prefetch(line->shingles.data());
         uint64_t size = noncand_sizes[d];
         for (const LineSketch* line : lines) {
           for (const uint64_t h : line->shingles) hasher.Add(h, sig);
@@ -474,14 +480,16 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   result.stats.lsh = lsh;
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
-    std::vector<uint32_t> story_sigs(n * k);
-    build_signatures(&story_sigs, [](uint32_t) { return false; });
+    // Every value is written by build_signatures: no zero fill.
+    auto story_sigs = std::make_unique_for_overwrite<uint32_t[]>(n * k);
+    build_signatures(story_sigs.get(), [](uint32_t) { return false; });
     // Stories only feed the block counts: banding at the Jaccard threshold
     // (a third of the bands of the containment-aware banding) is enough.
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
-    const ClusterAssignment stories = ClusterDocuments(story_sigs, k, sizes, story_lsh, options.match, threads);
-    story_sigs = {};
+    const ClusterAssignment stories =
+        ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads);
+    story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
@@ -527,7 +535,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   ClusterAssignment clusters;
   const std::vector<uint32_t>& sigs = noncand_sigs;  // final once built
   if (options.dedup) {
-    build_signatures(&noncand_sigs, is_boilerplate);
+    build_signatures(noncand_sigs.data(), is_boilerplate);
     clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
   } else {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <span>
 #include <vector>
 
 #include "core/minhash.h"
@@ -82,6 +83,71 @@ TEST(ClusterTest, ManyIdenticalDocumentsFormOneClusterAndEmptyOnesNone) {
   for (int i = 0; i < 2000; ++i) ASSERT_EQ(c.representative[i], 0u);
   EXPECT_EQ(c.representative[2000], 2000u);
   EXPECT_EQ(c.representative[2001], 2001u);
+}
+
+// The greedy pass spelled out over LshIndex, comparing each candidate as the
+// index reports it: ClusterDocuments (over FixedLshIndex, comparing after
+// collecting) must decide alike.
+ClusterAssignment ReferenceCluster(const Sketches& s, LshParams lsh, const MatchOptions& options) {
+  const size_t n = s.sizes.size();
+  ClusterAssignment out;
+  out.similarity.assign(n, 1.0f);
+  LshIndex index(lsh);
+  std::vector<uint32_t> visited(n, UINT32_MAX);
+  for (uint32_t i = 0; i < n; ++i) {
+    out.representative.push_back(i);
+    if (s.sizes[i] == 0) continue;
+    const std::span<const uint32_t> sig(s.sigs.data() + size_t{i} * kPerm, kPerm);
+    double best = -1.0;
+    uint32_t best_rep = UINT32_MAX;
+    index.Query(sig, [&](uint32_t rep) {
+      if (visited[rep] == i) return;
+      visited[rep] = i;
+      ++out.verified_pairs;
+      const double sim = MatchSimilarity(sig.data(), s.sigs.data() + size_t{rep} * kPerm, kPerm, s.sizes[i],
+                                         s.sizes[rep], options);
+      if (sim > best || (sim == best && rep < best_rep)) {
+        best = sim;
+        best_rep = rep;
+      }
+    });
+    if (best_rep != UINT32_MAX && best >= 0.0) {
+      out.representative[i] = best_rep;
+      out.similarity[i] = static_cast<float>(best);
+    } else {
+      index.Insert(i, sig);
+    }
+  }
+  return out;
+}
+
+TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
+  const MinHasher h(MinHashScheme::kOnePermutation, kPerm, 1);
+  std::mt19937_64 rng(8);
+  Sketches s;
+  // Edited copies of a few hundred originals, some trimmed, some empty.
+  for (int d = 0; d < 3000; ++d) {
+    const uint64_t original = rng() % 300;
+    const uint64_t length = 40 + original % 60;
+    std::vector<uint64_t> set = Range(original * 1000, original * 1000 + length);
+    const uint64_t edits = rng() % (length / 2);
+    for (uint64_t e = 0; e < edits; ++e) set[rng() % set.size()] = rng();
+    if (rng() % 5 == 0) set.resize(set.size() / 2);
+    if (rng() % 50 == 0) set.clear();
+    s.Add(h, set);
+  }
+  for (const LshParams lsh : {ChooseLshParams(0.7, kPerm), ChooseLshParams(0.36, kPerm)}) {
+    const ClusterAssignment want = ReferenceCluster(s, lsh, MatchOptions{});
+    size_t merged = 0;
+    for (uint32_t i = 0; i < want.representative.size(); ++i) merged += want.representative[i] != i;
+    EXPECT_GT(merged, 500u) << "the corpus should hold many near-duplicates";
+    for (const int threads : {1, 2}) {
+      const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, MatchOptions{}, threads);
+      EXPECT_EQ(got.representative, want.representative) << "bands " << lsh.bands << ", threads " << threads;
+      EXPECT_EQ(got.similarity, want.similarity);
+      EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+    }
+  }
 }
 
 }  // namespace

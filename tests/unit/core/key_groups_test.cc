@@ -1,0 +1,62 @@
+#include "core/key_groups.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "core/hash.h"
+
+namespace dedup {
+namespace {
+
+// Checks groups against a map from key to items: equal keys share an id,
+// different keys do not, a key of one item gets none, ids are 0..count-1.
+void ExpectGroupsOf(const std::vector<uint64_t>& keys, const std::vector<uint32_t>& groups, uint32_t count) {
+  std::map<uint64_t, std::vector<uint32_t>> items_of;
+  for (uint32_t i = 0; i < keys.size(); ++i) items_of[keys[i]].push_back(i);
+  std::set<uint32_t> ids;
+  for (const auto& [key, items] : items_of) {
+    if (items.size() == 1) {
+      ASSERT_EQ(groups[items[0]], kNoGroup) << "item " << items[0];
+      continue;
+    }
+    const uint32_t id = groups[items[0]];
+    ASSERT_LT(id, count);
+    ASSERT_TRUE(ids.insert(id).second) << "id " << id << " given to two keys";
+    for (const uint32_t item : items) ASSERT_EQ(groups[item], id) << "item " << item;
+  }
+  EXPECT_EQ(ids.size(), count);
+}
+
+TEST(GroupEqualKeysTest, MatchesAMapOnRandomKeys) {
+  std::mt19937_64 rng(3);
+  KeyGroupScratch scratch;  // reused across calls, as the index does
+  for (const size_t n : {0, 1, 2, 3, 100, 2047, 5000, 70000}) {
+    for (const uint64_t alphabet : {uint64_t{2}, uint64_t{n / 2 + 1}, uint64_t{1} << 62}) {
+      std::vector<uint64_t> keys(n);
+      for (uint64_t& key : keys) key = Mix64(rng() % alphabet);  // hashes, as band keys are
+      std::vector<uint32_t> groups(n, 12345);
+      const uint32_t count = GroupEqualKeys(keys, groups.data(), &scratch);
+      ExpectGroupsOf(keys, groups, count);
+    }
+  }
+}
+
+// Keys that are not spread (all in one partition, long probe runs) are
+// slower but still grouped right.
+TEST(GroupEqualKeysTest, HandlesKeysWithEqualTopBits) {
+  std::mt19937_64 rng(4);
+  KeyGroupScratch scratch;
+  std::vector<uint64_t> keys(20000);
+  for (uint64_t& key : keys) key = rng() % 3000;
+  std::vector<uint32_t> groups(keys.size());
+  const uint32_t count = GroupEqualKeys(keys, groups.data(), &scratch);
+  ExpectGroupsOf(keys, groups, count);
+}
+
+}  // namespace
+}  // namespace dedup
