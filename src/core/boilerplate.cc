@@ -170,10 +170,6 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
   const size_t n = story.size();
-  std::vector<uint32_t> occ_begin(n + 1, 0);
-  for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
-  for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
-
   // Documents grouped by story. Walking the groups in turn, a key counts a
   // story when it last counted an earlier group: distinct stories per key
   // without sorting the (key, story) pairs.
@@ -216,10 +212,6 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
   // occurrence.
   const int shards = std::max(1, threads);
   auto shard_of = [&](uint64_t key) { return static_cast<int>(Mix64(key) % static_cast<uint64_t>(shards)); };
-  // occ_keys[2 o], occ_keys[2 o + 1]: index of o's exact and template key
-  // in the shard occ_shard names (each entry written by that shard only).
-  std::vector<uint32_t> occ_keys(occurrences.size() * 2, UINT32_MAX);
-  std::vector<uint16_t> occ_shard(occurrences.size() * 2, 0);
   std::vector<std::vector<std::pair<uint64_t, BlockVerdict>>> shard_verdicts(shards);
   ParallelForChunks(shards, 1, threads, [&](size_t shard_index, size_t, size_t, int) {
     const int shard = static_cast<int>(shard_index);
@@ -232,33 +224,35 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     };
     std::vector<KeyState> keys;
     absl::flat_hash_map<uint64_t, uint32_t> key_index;
-    auto index = [&](uint64_t key, uint32_t ref) {
+    // The shard's keys in each document: index, with kTitle set where the
+    // occurrence is a title; document d's are [doc_begin[d], doc_begin[d + 1]).
+    constexpr uint32_t kTitle = 0x80000000u;
+    std::vector<uint32_t> entries;
+    std::vector<uint32_t> doc_begin(n + 1, 0);
+    auto add = [&](uint64_t key, uint32_t ref, const BlockOccurrence& occ) {
       if (shard_of(key) != shard) return;
       const auto [it, inserted] = key_index.try_emplace(key, static_cast<uint32_t>(keys.size()));
       if (inserted) keys.emplace_back().first = ref;
-      occ_keys[ref] = it->second;
-      occ_shard[ref] = static_cast<uint16_t>(shard);
+      entries.push_back(it->second | (occ.is_title ? kTitle : 0));
+      ++doc_begin[occ.doc + 1];
     };
     for (size_t o = 0; o < occurrences.size(); ++o) {
       const BlockOccurrence& occ = occurrences[o];
-      index(occ.key, static_cast<uint32_t>(2 * o));
-      if (occ.template_key != 0) index(occ.template_key, static_cast<uint32_t>(2 * o + 1));
+      add(occ.key, static_cast<uint32_t>(2 * o), occ);
+      if (occ.template_key != 0) add(occ.template_key, static_cast<uint32_t>(2 * o + 1), occ);
     }
     key_index = {};
+    for (size_t d = 0; d < n; ++d) doc_begin[d + 1] += doc_begin[d];
     for_each_in_groups([&](uint32_t group, uint32_t d) {
-      for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-        const bool is_title = occurrences[o].is_title;
-        for (uint32_t ref = 2 * o; ref < 2 * o + 2; ++ref) {
-          if (occ_keys[ref] == UINT32_MAX || occ_shard[ref] != shard) continue;
-          KeyState& ks = keys[occ_keys[ref]];
-          if (ks.last_group != group) {
-            ks.last_group = group;
-            ++ks.stories;
-          }
-          if (is_title && ks.last_title_group != group) {
-            ks.last_title_group = group;
-            ++ks.title_stories;
-          }
+      for (uint32_t e = doc_begin[d]; e < doc_begin[d + 1]; ++e) {
+        KeyState& ks = keys[entries[e] & ~kTitle];
+        if (ks.last_group != group) {
+          ks.last_group = group;
+          ++ks.stories;
+        }
+        if ((entries[e] & kTitle) != 0 && ks.last_title_group != group) {
+          ks.last_title_group = group;
+          ++ks.title_stories;
         }
       }
     });
