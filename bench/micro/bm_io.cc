@@ -1,11 +1,13 @@
 // File: bench/micro/bm_io.cc
 // Input and output stages: framing a JSONL file into documents (read + parse
 // every line once), decoding one line's text field, and writing the cleaned
-// output and the report for a finished pipeline result.
+// output and the report for a finished pipeline result (to strings, and to
+// files as the CLI does).
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -13,6 +15,7 @@
 #include "core/pipeline.h"
 #include "core/string_view_compat.h"
 #include "io/corpus.h"
+#include "io/file_io.h"
 #include "io/jsonl.h"
 #include "io/output.h"
 
@@ -156,6 +159,35 @@ void BM_AppendReportLines_bytes(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * d.corpus.size());
 }
 BENCHMARK(BM_AppendReportLines_bytes)->Unit(benchmark::kMillisecond);
+
+// The write phase as the CLI runs it: the cleaned output and the report,
+// each through an AtomicFileWriter into the benchmark's temporary directory
+// (temporary + rename over the previous iteration's file), on `threads`
+// threads. Real time: with several threads a background thread appends while
+// the next window renders. Bytes are input bytes.
+void BM_WriteFiles_bytes(benchmark::State& state) {
+  const Decided& d = GetDecided();
+  const int threads = static_cast<int>(state.range(0));
+  const std::string dir = std::filesystem::path(GetBenchInput().jsonl_path).parent_path().string();
+  for (auto _ : state) {
+    for (const bool report : {false, true}) {
+      AtomicFileWriter writer;
+      absl::Status status = writer.Open(dir + (report ? "/report.jsonl" : "/out.jsonl"));
+      FileSink sink(&writer);
+      if (status.ok()) {
+        status = report ? WriteReportLines(d.result, [&](size_t i) { return d.corpus.Id(i); }, sink, threads)
+                        : WriteCleanedInput(d.corpus, 0, d.result, sink, threads);
+      }
+      if (status.ok()) status = writer.Commit();
+      if (!status.ok()) {
+        state.SkipWithError(std::string(StdView(status.message())).c_str());
+        return;
+      }
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * GetBenchInput().jsonl.size());
+}
+BENCHMARK(BM_WriteFiles_bytes)->ArgName("threads")->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The whole decision (RunPipeline) over the framed corpus; JSONL decoding on
 // demand included, framing and writing not. Bytes are JSONL input bytes.

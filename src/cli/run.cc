@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -89,6 +90,33 @@ absl::Status WriteReport(const std::string& path, const PipelineResult& result,
   return writer.Commit();
 }
 
+// The report is written to its temporary while the outputs are written (on
+// its own thread when there are several: one file's rendering, writes and
+// rename then overlap the other's), and renamed into place only once the
+// outputs are: a failed output leaves the old report, as it leaves the old
+// output.
+absl::Status WriteOutputsAndReport(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {
+  if (args.report.empty()) return WriteOutputs(args, corpus, result);
+  AtomicFileWriter report;
+  auto write_report = [&]() -> absl::Status {
+    DEDUP_RETURN_IF_ERROR(report.Open(args.report));
+    FileSink sink(&report);
+    return WriteReportLines(result, [&](size_t i) { return corpus.Id(i); }, sink, args.threads);
+  };
+  absl::Status report_status;
+  if (args.threads <= 1) {
+    DEDUP_RETURN_IF_ERROR(WriteOutputs(args, corpus, result));
+    report_status = write_report();
+  } else {
+    std::thread report_thread([&] { report_status = write_report(); });
+    const absl::Status output_status = WriteOutputs(args, corpus, result);
+    report_thread.join();
+    DEDUP_RETURN_IF_ERROR(output_status);  // the report's temporary goes with `report`
+  }
+  DEDUP_RETURN_IF_ERROR(report_status);
+  return report.Commit();
+}
+
 int Run(const CliArgs& args) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
@@ -142,10 +170,7 @@ int Run(const CliArgs& args) {
   }
 
   const auto write_start = Clock::now();
-  absl::Status status = WriteOutputs(args, corpus, result);
-  if (status.ok() && !args.report.empty()) {
-    status = WriteReport(args.report, result, [&](size_t i) { return corpus.Id(i); }, args.threads);
-  }
+  const absl::Status status = WriteOutputsAndReport(args, corpus, result);
   times.write_seconds = std::chrono::duration<double>(Clock::now() - write_start).count();
   times.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
   if (absl::IsCancelled(status)) return any_error ? kExitRuntimeError : kExitOk;  // closed pipe: stop quietly

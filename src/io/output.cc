@@ -4,6 +4,7 @@
 #include <cstring>
 #include <algorithm>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "absl/base/optimization.h"
@@ -99,36 +100,71 @@ char* AppendDecimal(uint32_t v, char* p) {
   return p;
 }
 
+// Renders items [0, n) in chunks of chunk_items on `threads` threads, a
+// window of chunks at a time, each chunk into its own string, and appends
+// the chunks to sink in order: the bytes do not depend on the thread count.
+// render(begin, end, thread, out) appends items [begin, end) to out;
+// rendered(begin, end) is called once a window's items are rendered.
+// With several threads, a window is appended on a background thread while
+// the next one renders: the writes (the kernel's copy into the page cache)
+// then overlap the rendering instead of leaving the other cores idle.
+template <typename Render, typename Rendered>
+absl::Status RenderInOrder(size_t n, size_t chunk_items, int threads, ByteSink& sink, Render&& render,
+                           Rendered&& rendered) {
+  constexpr size_t kWindowChunks = 64;
+  const size_t window_items = chunk_items * kWindowChunks;
+  const bool background = threads > 1;
+  // Two windows of chunk strings: one being appended, one being rendered.
+  // Reused, so their pages are faulted in once.
+  std::vector<std::string> windows[2] = {std::vector<std::string>(kWindowChunks),
+                                         std::vector<std::string>(background ? kWindowChunks : 0)};
+  absl::Status append_status;
+  std::thread appender;
+  auto append_window = [&sink, &append_status](const std::vector<std::string>* parts, size_t chunks) {
+    for (size_t c = 0; c < chunks && append_status.ok(); ++c) append_status = sink.Append((*parts)[c]);
+  };
+  for (size_t window = 0, w = 0; window < n; window += window_items, ++w) {
+    const size_t window_end = std::min(n, window + window_items);
+    std::vector<std::string>& parts = windows[background ? w % 2 : 0];
+    ParallelForChunks(window_end - window, chunk_items, threads, [&](size_t c, size_t begin, size_t end, int t) {
+      parts[c].clear();
+      render(window + begin, window + end, t, &parts[c]);
+    });
+    rendered(window, window_end);
+    const size_t chunks = (window_end - window + chunk_items - 1) / chunk_items;
+    if (!background) {
+      append_window(&parts, chunks);
+      DEDUP_RETURN_IF_ERROR(append_status);
+      continue;
+    }
+    if (appender.joinable()) appender.join();
+    if (!append_status.ok()) return append_status;
+    appender = std::thread(append_window, &parts, chunks);
+  }
+  if (appender.joinable()) appender.join();
+  return append_status;
+}
+
 }  // namespace
 
 absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
                                ByteSink& sink, int threads) {
   const CorpusInput& input = corpus.inputs()[input_index];
   DEDUP_RETURN_IF_ERROR(sink.Append(input.buffer.bytes().substr(0, input.prefix_end)));
-  // Documents are rendered in parallel, a window at a time, into one string
-  // per chunk, then appended in order: same bytes at any thread count.
-  constexpr size_t kChunkDocs = 128, kWindowChunks = 64;
-  struct ChunkScratch {
+  struct ThreadScratch {
     std::string text, clean_text, line;
   };
-  std::vector<ChunkScratch> scratch(std::max(threads, 1));
-  std::vector<std::string> parts(kWindowChunks);
-  const size_t end = input.first_doc + input.num_docs;
-  for (size_t window = input.first_doc; window < end; window += kChunkDocs * kWindowChunks) {
-    const size_t window_end = std::min(end, window + kChunkDocs * kWindowChunks);
-    ParallelForChunks(window_end - window, kChunkDocs, threads, [&](size_t c, size_t begin, size_t stop, int t) {
-      parts[c].clear();
-      for (size_t d = window + begin; d < window + stop; ++d) {
-        if (!result.docs[d].keep) continue;
-        ChunkScratch& s = scratch[t];
-        AppendCleanedDocument(corpus, d, result, &s.text, &s.clean_text, &s.line, &parts[c]);
-      }
-    });
-    const size_t chunks = (window_end - window + kChunkDocs - 1) / kChunkDocs;
-    for (size_t c = 0; c < chunks; ++c) DEDUP_RETURN_IF_ERROR(sink.Append(parts[c]));
-    corpus.Release(window, window_end);  // read for the last time
-  }
-  return absl::OkStatus();
+  std::vector<ThreadScratch> scratch(std::max(threads, 1));
+  const size_t first = input.first_doc;
+  return RenderInOrder(
+      input.num_docs, /*chunk_items=*/128, threads, sink,
+      [&](size_t begin, size_t end, int t, std::string* out) {
+        ThreadScratch& s = scratch[t];
+        for (size_t d = first + begin; d < first + end; ++d) {
+          if (result.docs[d].keep) AppendCleanedDocument(corpus, d, result, &s.text, &s.clean_text, &s.line, out);
+        }
+      },
+      [&](size_t begin, size_t end) { corpus.Release(first + begin, first + end); });  // read for the last time
 }
 
 void AppendReportLine(const PipelineResult& result, size_t d, const std::function<std::string_view(size_t)>& id_of,
@@ -167,20 +203,12 @@ void AppendReportLine(const PipelineResult& result, size_t d, const std::functio
 
 absl::Status WriteReportLines(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
                               ByteSink& sink, int threads) {
-  // As WriteCleanedInput: chunks rendered in parallel, appended in order.
-  constexpr size_t kChunkDocs = 512, kWindowChunks = 64;
-  std::vector<std::string> parts(kWindowChunks);
-  const size_t end = result.docs.size();
-  for (size_t window = 0; window < end; window += kChunkDocs * kWindowChunks) {
-    const size_t window_end = std::min(end, window + kChunkDocs * kWindowChunks);
-    ParallelForChunks(window_end - window, kChunkDocs, threads, [&](size_t c, size_t begin, size_t stop, int) {
-      parts[c].clear();
-      for (size_t d = window + begin; d < window + stop; ++d) AppendReportLine(result, d, id_of, &parts[c]);
-    });
-    const size_t chunks = (window_end - window + kChunkDocs - 1) / kChunkDocs;
-    for (size_t c = 0; c < chunks; ++c) DEDUP_RETURN_IF_ERROR(sink.Append(parts[c]));
-  }
-  return absl::OkStatus();
+  return RenderInOrder(
+      result.docs.size(), /*chunk_items=*/512, threads, sink,
+      [&](size_t begin, size_t end, int, std::string* out) {
+        for (size_t d = begin; d < end; ++d) AppendReportLine(result, d, id_of, out);
+      },
+      [](size_t, size_t) {});
 }
 
 }  // namespace dedup

@@ -60,7 +60,9 @@ class StreamSink : public ByteSink {
 // Appends the kept documents of input `input_index`, cleaned, with their
 // separators, to sink. Kept documents without removals are copied byte for
 // byte; JSONL lines get the cleaned text spliced into their text field.
-// Rendering uses `threads` threads; the bytes do not depend on it.
+// Rendering uses `threads` threads (and, when several, one more appends to
+// sink meanwhile, so sink need not be thread-safe); the bytes do not depend
+// on it.
 absl::Status WriteCleanedInput(const Corpus& corpus, size_t input_index, const PipelineResult& result,
                                ByteSink& sink, int threads = 1);
 
@@ -70,8 +72,8 @@ void AppendReportLine(const PipelineResult& result, size_t d, const std::functio
                       std::string* out);
 
 // Appends the report lines of every document, in order, to sink; id_of
-// must be safe to call from `threads` threads at once. The bytes do not
-// depend on `threads`.
+// must be safe to call from `threads` threads at once. Threads and bytes as
+// for WriteCleanedInput.
 absl::Status WriteReportLines(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
                               ByteSink& sink, int threads = 1);
 
