@@ -102,6 +102,12 @@ struct Scratch {
   DistinctCounter distinct;
   std::vector<uint64_t> key_list;
   std::vector<LineKeys> line_keys;
+  // Sketch keys this thread's table surely holds, direct-mapped by their low
+  // bits: most candidate lines are a site's template lines, met again and
+  // again, and the table is far larger than the caches.
+  static constexpr size_t kRecentSketches = 1 << 13;
+  static constexpr uint64_t kNoSketch = ~uint64_t{0};
+  std::vector<uint64_t> recent_sketches = std::vector<uint64_t>(kRecentSketches, kNoSketch);
 };
 
 // The distinct shingle hashes of tokens[0, count) with the shingle window;
@@ -322,8 +328,12 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           // differing only in numbers never make documents identical.
           const uint64_t sketch_key = line.exact_hash;
           chunk_occurrences.back().sketch_key = sketch_key;
-          auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);
-          if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
+          uint64_t& recent = s.recent_sketches[sketch_key & (Scratch::kRecentSketches - 1)];
+          if (recent != sketch_key || sketch_key == Scratch::kNoSketch) {
+            recent = sketch_key;
+            auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);
+            if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
+          }
         }
       }
       // Shingles inside a candidate line belong to its sketch. Shingles that
