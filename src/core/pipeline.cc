@@ -4,6 +4,8 @@
 #include <chrono>
 #include <memory>
 #include <span>
+#include <tuple>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
@@ -75,8 +77,9 @@ struct LineKeys {
 };
 
 // The keys of every line with tokens, in order: what pass 1 counts and
-// pass 2 looks up, computed the same way in both.
-void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t source, std::vector<LineKeys>* out) {
+// pass 2 looks up. keys_of(line, zone) gives a line's hash and template key.
+template <typename KeysOf>
+void BuildLineKeys(const TokenStream& ts, uint32_t source, KeysOf&& keys_of, std::vector<LineKeys>* out) {
   out->clear();
   const uint32_t with_tokens = CountLinesWithTokens(ts);
   uint32_t rank = 0;
@@ -85,12 +88,28 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
     if (line.num_tokens == 0) continue;
     LineKeys lk;
     lk.line = li;
-    lk.hash = LineHash(line);
-    lk.key = BlockKey(source, lk.hash);
     lk.zone = ZoneOf(rank++, with_tokens);
-    lk.tkey = MakeTemplateKey(source, lk.zone, text.substr(line.begin, line.end - line.begin), text.size() - line.begin);
+    std::tie(lk.hash, lk.tkey) = keys_of(line, lk.zone);
+    lk.key = BlockKey(source, lk.hash);
     out->push_back(lk);
   }
+}
+
+// The keys computed from the text and its line hashes (pass 1).
+void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t source, std::vector<LineKeys>* out) {
+  BuildLineKeys(
+      ts, source,
+      [&](const LineSpan& line, LineZone zone) {
+        return std::pair(LineHash(line), MakeTemplateKey(source, zone, text.substr(line.begin, line.end - line.begin),
+                                                         text.size() - line.begin));
+      },
+      out);
+}
+
+// The keys from the line hashes and the template keys pass 1 logged (pass 2).
+void LoggedLineKeys(const TokenStream& ts, uint32_t source, LineKeyLog::Cursor* logged, std::vector<LineKeys>* out) {
+  BuildLineKeys(
+      ts, source, [&](const LineSpan& line, LineZone) { return std::pair(LineHash(line), logged->Next()); }, out);
 }
 
 // Per-thread scratch reused across documents.
@@ -170,9 +189,11 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
   std::vector<Scratch> scratch(threads);
   std::vector<std::vector<uint64_t>> titles(threads), listed(threads);
   KeyCounter& line_counts = stats->counts;
+  stats->line_keys.Reset((n + kChunkDocs - 1) / kChunkDocs, threads);
   if (progress != nullptr) progress->phase = 1;
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
+    stats->line_keys.BeginChunk(chunk, t);
     size_t bytes = 0;
     for (size_t d = begin; d < end; ++d) {
       const std::string_view text = docs.Text(d, &s.text);
@@ -182,6 +203,7 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
       s.key_list.clear();
       for (const LineKeys& lk : s.line_keys) {
+        stats->line_keys.Append(t, lk.tkey);
         s.key_list.push_back(lk.key);
         if (lk.tkey.key != 0) s.key_list.push_back(lk.tkey.key);
         if (lk.zone == LineZone::kHead)
@@ -272,8 +294,12 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   std::vector<std::vector<BlockOccurrence>> thread_occurrences(threads);
   std::vector<ChunkRange> chunk_ranges(num_chunks);
   std::vector<SketchTable> thread_sketches(threads);
+  // Pass 1's template keys, when it logged them for these documents.
+  const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
+    LineKeyLog::Cursor logged_keys;
+    if (logged) logged_keys = lines->line_keys.ReadChunk(chunk);
     std::vector<BlockOccurrence>& chunk_occurrences = thread_occurrences[t];
     chunk_ranges[chunk] = {t, chunk_occurrences.size(), 0};
     size_t bytes = 0;
@@ -288,7 +314,11 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       if (any_candidates) {
         // Keys of every line first, their counters prefetched, then the
         // lookups: the counter table is far larger than the caches.
-        ComputeLineKeys(text, ts, source[d], &s.line_keys);
+        if (logged) {
+          LoggedLineKeys(ts, source[d], &logged_keys, &s.line_keys);
+        } else {
+          ComputeLineKeys(text, ts, source[d], &s.line_keys);
+        }
         const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
         for (const LineKeys& lk : s.line_keys) {
           lines->counts.Prefetch(lk.key);

@@ -29,6 +29,7 @@
 #include "core/boilerplate.h"
 #include "core/cluster.h"
 #include "core/key_counter.h"
+#include "core/line_key_log.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
 #include "core/sketch_table.h"
@@ -139,12 +140,16 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
 
 // Pass 1 output: approximate counts of line keys, and the hashes of head and
 // tail lines that links are found from. Processes of one run merge them by
-// summing the counters (saturating) and concatenating the line lists.
+// summing the counters (saturating) and concatenating the line lists. The
+// log of every line's template key stays with the process: its own pass 2
+// reads it back (and computes the keys itself when the log is not of its
+// documents).
 struct LineStatistics {
   explicit LineStatistics(uint64_t expected_keys) : counts(expected_keys) {}
   KeyCounter counts;
   std::vector<uint64_t> head_lines;
   std::vector<uint64_t> listed_lines;
+  LineKeyLog line_keys;
 };
 
 // The expected_keys for LineStatistics from the total input size; every
@@ -171,7 +176,8 @@ struct Fingerprints {
   void Append(Fingerprints&& other);
 };
 
-// Pass 2. lines == nullptr: boilerplate off (no candidate lines).
+// Pass 2. lines == nullptr: boilerplate off (no candidate lines). lines
+// from CountLines over the same docs: its line-key log is read back.
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
                                  const LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress = nullptr);

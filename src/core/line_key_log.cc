@@ -1,0 +1,19 @@
+#include "core/line_key_log.h"
+
+namespace dedup {
+
+void LineKeyLog::Reset(size_t num_chunks, int threads) {
+  per_thread_.assign(static_cast<size_t>(threads), PerThread{});
+  chunk_start_.assign(num_chunks, ChunkStart{});
+}
+
+LineKeyLog::Cursor LineKeyLog::ReadChunk(size_t chunk) const {
+  const ChunkStart& start = chunk_start_[chunk];
+  const PerThread& p = per_thread_[start.thread];
+  Cursor c;
+  c.tkey_ = p.tkey.data() + start.tkey_offset;
+  c.kind_ = p.kind.data() + start.kind_offset;
+  return c;
+}
+
+}  // namespace dedup
