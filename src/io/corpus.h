@@ -117,7 +117,7 @@ class Corpus : public DocumentSource {
   absl::Status FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
   absl::Status FrameText(CorpusInput& input, uint32_t input_index, const std::string& source_hint);
   absl::Status FrameWet(CorpusInput& input, uint32_t input_index);
-  void FrameJsonlChunk(std::string_view bytes, const std::string& source_hint, std::atomic<size_t>* first_failed,
+  void FrameJsonlChunk(const InputBuffer& buffer, const std::string& source_hint, std::atomic<size_t>* first_failed,
                        size_t index, internal::JsonlChunk* chunk) const;
   absl::Status AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc doc, std::string_view id,
                       uint32_t source_id);

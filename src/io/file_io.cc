@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -319,6 +320,9 @@ AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
       registry_slot_(std::exchange(other.registry_slot_, -1)),
       buffer_(std::move(other.buffer_)),
       bytes_appended_(std::exchange(other.bytes_appended_, 0)),
+      replaces_file_(std::exchange(other.replaces_file_, false)),
+      bytes_written_(std::exchange(other.bytes_written_, 0)),
+      writeback_started_to_(std::exchange(other.writeback_started_to_, 0)),
       status_(std::move(other.status_)) {}
 
 AtomicFileWriter& AtomicFileWriter::operator=(
@@ -331,6 +335,9 @@ AtomicFileWriter& AtomicFileWriter::operator=(
     registry_slot_ = std::exchange(other.registry_slot_, -1);
     buffer_ = std::move(other.buffer_);
     bytes_appended_ = std::exchange(other.bytes_appended_, 0);
+    replaces_file_ = std::exchange(other.replaces_file_, false);
+    bytes_written_ = std::exchange(other.bytes_written_, 0);
+    writeback_started_to_ = std::exchange(other.writeback_started_to_, 0);
     status_ = std::move(other.status_);
   }
   return *this;
@@ -355,7 +362,9 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
   }
   struct stat target;
   mode_t keep_mode = 0;
+  bool replaces_file = false;
   if (::stat(path.c_str(), &target) == 0) {
+    replaces_file = S_ISREG(target.st_mode);
     if (S_ISDIR(target.st_mode)) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
     }
@@ -374,6 +383,9 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
       registry_slot_ = -1;
       buffer_.clear();
       bytes_appended_ = 0;
+      replaces_file_ = false;
+      bytes_written_ = 0;
+      writeback_started_to_ = 0;
       status_ = absl::OkStatus();
       return absl::OkStatus();
     }
@@ -399,25 +411,56 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
   registry_slot_ = slot;
   buffer_.clear();
   bytes_appended_ = 0;
+  replaces_file_ = replaces_file;
+  bytes_written_ = 0;
+  writeback_started_to_ = 0;
   status_ = absl::OkStatus();
   return absl::OkStatus();
 }
 
-absl::Status AtomicFileWriter::WriteAll(std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd_, bytes.data(), bytes.size());
+absl::Status AtomicFileWriter::WriteAll(std::span<std::string_view> pieces) {
+  constexpr int kMaxIovecs = 64;
+  size_t first = 0;  // pieces before it are written
+  while (first < pieces.size()) {
+    iovec iov[kMaxIovecs];
+    int count = 0;
+    size_t total = 0;
+    for (size_t i = first; i < pieces.size() && count < kMaxIovecs && total < kMaxWriteBytes; ++i) {
+      const size_t take = std::min(pieces[i].size(), kMaxWriteBytes - total);
+      if (take == 0) continue;
+      iov[count++] = {const_cast<char*>(pieces[i].data()), take};
+      total += take;
+    }
+    if (count == 0) break;  // only empty pieces left
+    const ssize_t n = ::writev(fd_, iov, count);
     if (n < 0) {
       if (errno == EINTR) continue;
       return ErrnoError(path_, errno);
     }
-    bytes.remove_prefix(static_cast<size_t>(n));
+    if (n == 0) return ErrnoError(path_, EIO);
+    size_t written = static_cast<size_t>(n);
+    StartWriteback(written);
+    for (; first < pieces.size() && written >= pieces[first].size(); ++first) written -= pieces[first].size();
+    if (first < pieces.size()) pieces[first].remove_prefix(written);
   }
   return absl::OkStatus();
 }
 
+void AtomicFileWriter::StartWriteback(size_t written) {
+  // Asynchronous, like the flush in rename() it replaces; errors surface as
+  // they would have there (not at all: there is no fsync).
+  constexpr uint64_t kWritebackStep = uint64_t{8} << 20;
+  bytes_written_ += written;
+  if (!replaces_file_ || bytes_written_ - writeback_started_to_ < kWritebackStep) return;
+  ::sync_file_range(fd_, static_cast<off_t>(writeback_started_to_),
+                    static_cast<off_t>(bytes_written_ - writeback_started_to_), SYNC_FILE_RANGE_WRITE);
+  writeback_started_to_ = bytes_written_;
+}
+
 absl::Status AtomicFileWriter::Flush() {
   if (buffer_.empty()) return absl::OkStatus();
-  const absl::Status status = WriteAll(buffer_);
+  std::string_view piece = buffer_;
+  const absl::Status status = WriteAll({&piece, 1});
   buffer_.clear();
   return status;
 }
@@ -436,11 +479,33 @@ absl::Status AtomicFileWriter::Append(std::string_view bytes) {
   status_ = Flush();
   if (status_.ok()) {
     if (bytes.size() >= kBufferBytes) {
-      status_ = WriteAll(bytes);
+      status_ = WriteAll({&bytes, 1});
     } else {
       buffer_.append(bytes);
     }
   }
+  return status_;
+}
+
+absl::Status AtomicFileWriter::AppendParts(std::span<const std::string> parts) {
+  if (!status_.ok()) return status_;
+  if (fd_ < 0) {
+    return absl::FailedPreconditionError("atomic writer is not open");
+  }
+  size_t total = 0;
+  for (const std::string& part : parts) total += part.size();
+  if (buffer_.size() + total <= kBufferBytes) {
+    for (const std::string& part : parts) DEDUP_RETURN_IF_ERROR(Append(part));
+    return absl::OkStatus();
+  }
+  // The buffered bytes first, then the parts, without copying them.
+  std::vector<std::string_view> pieces;
+  pieces.reserve(parts.size() + 1);
+  pieces.emplace_back(buffer_);
+  pieces.insert(pieces.end(), parts.begin(), parts.end());
+  bytes_appended_ += total;
+  status_ = WriteAll(pieces);
+  buffer_.clear();
   return status_;
 }
 

@@ -121,7 +121,7 @@ absl::Status RenderInOrder(size_t n, size_t chunk_items, int threads, ByteSink& 
   absl::Status append_status;
   std::thread appender;
   auto append_window = [&sink, &append_status](const std::vector<std::string>* parts, size_t chunks) {
-    for (size_t c = 0; c < chunks && append_status.ok(); ++c) append_status = sink.Append((*parts)[c]);
+    append_status = sink.AppendParts(std::span(parts->data(), chunks));
   };
   for (size_t window = 0, w = 0; window < n; window += window_items, ++w) {
     const size_t window_end = std::min(n, window + window_items);

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,13 @@ class ByteSink {
  public:
   virtual ~ByteSink() = default;
   virtual absl::Status Append(std::string_view bytes) = 0;
+  // Appends each part in order; a sink may write them without copying.
+  virtual absl::Status AppendParts(std::span<const std::string> parts) {
+    for (const std::string& part : parts) {
+      if (absl::Status status = Append(part); !status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
 };
 
 class StringSink : public ByteSink {
@@ -35,11 +43,12 @@ class StringSink : public ByteSink {
   std::string out_;
 };
 
-// Appends to an open AtomicFileWriter (which buffers).
+// Appends to an open AtomicFileWriter (which buffers small appends).
 class FileSink : public ByteSink {
  public:
   explicit FileSink(AtomicFileWriter* writer) : writer_(writer) {}
   absl::Status Append(std::string_view bytes) override { return writer_->Append(bytes); }
+  absl::Status AppendParts(std::span<const std::string> parts) override { return writer_->AppendParts(parts); }
 
  private:
   AtomicFileWriter* writer_;

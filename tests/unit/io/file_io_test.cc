@@ -259,6 +259,40 @@ TEST_F(FileIoTest, AtomicFileWriterStreamsLargeOutputs) {
   EXPECT_EQ(w.Append("x").code(), absl::StatusCode::kFailedPrecondition);
 }
 
+// AppendParts writes large groups from where they lie, in syscalls of at
+// most kMaxWriteBytes (pieces split across them, many small pieces in one),
+// after what Append buffered; the bytes are those of Append of each part.
+TEST_F(FileIoTest, AtomicFileWriterAppendPartsKeepsOrder) {
+  const std::string path = Path("parts.txt");
+  AtomicFileWriter w;
+  ASSERT_TRUE(w.Open(path).ok());
+  constexpr size_t kMax = AtomicFileWriter::kMaxWriteBytes;
+  const std::vector<std::vector<size_t>> groups = {
+      {3, 0, 10},                                // small: buffered
+      {kMax - 1, 2, 0, kMax * 3 + 7, 1},         // split across writes
+      std::vector<size_t>(200, 1001),            // more pieces than one writev takes
+      {},                                        // nothing
+      {kMax, kMax},                              // exactly the limit
+  };
+  std::string expected;
+  int letter = 0;
+  for (const std::vector<size_t>& sizes : groups) {
+    ASSERT_TRUE(w.Append("<").ok());
+    expected += "<";
+    std::vector<std::string> parts;
+    for (const size_t size : sizes) {
+      std::string part(size, '.');
+      for (size_t i = 0; i < size; i += 97) part[i] = static_cast<char>('a' + letter++ % 26);
+      expected += part;
+      parts.push_back(std::move(part));
+    }
+    ASSERT_TRUE(w.AppendParts(parts).ok());
+  }
+  EXPECT_EQ(w.bytes_appended(), expected.size());
+  ASSERT_TRUE(w.Commit().ok());
+  EXPECT_EQ(Slurp(path), expected);
+}
+
 TEST_F(FileIoTest, AtomicFileWriterDestructorRemovesTemporary) {
   const std::string path = Path("keep.txt");
   Put("keep.txt", "old contents");
