@@ -95,7 +95,8 @@ void BuildLineKeys(const TokenStream& ts, uint32_t source, KeysOf&& keys_of, std
   }
 }
 
-// The keys computed from the text and its line hashes (pass 1).
+// The keys computed from the text and its line hashes (pass 1; pass 2 when
+// pass 1 logged nothing for these documents).
 void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t source, std::vector<LineKeys>* out) {
   BuildLineKeys(
       ts, source,
