@@ -197,11 +197,38 @@ inline const Byte* ScanStringBody(const Byte* p, const Byte* end) {
   }
 }
 
+// The byte that a two-character escape "\\c" stands for, indexed by c; 0 for
+// 'u' and for characters that cannot follow a backslash.
+inline constexpr struct SimpleEscapeTable {
+  Byte value[256] = {};
+  constexpr SimpleEscapeTable() {
+    value['"'] = '"';
+    value['\\'] = '\\';
+    value['/'] = '/';
+    value['b'] = '\b';
+    value['f'] = '\f';
+    value['n'] = '\n';
+    value['r'] = '\r';
+    value['t'] = '\t';
+  }
+} kSimpleEscapes;
+
+// The character after the backslash of the two-character escape that
+// AppendJsonString writes for byte c; 0 where it writes "\\u00XX" or no
+// escape. The inverse of kSimpleEscapes, but for '/', written as it is.
+inline constexpr struct ShortEscapeTable {
+  Byte value[256] = {};
+  constexpr ShortEscapeTable() {
+    for (int c = 0; c < 256; ++c) {
+      const Byte decoded = kSimpleEscapes.value[c];
+      if (decoded != 0 && c != '/') value[decoded] = static_cast<Byte>(c);
+    }
+  }
+} kShortEscapes;
+
 // Whether "\\c" is an escape that SkipSimpleStringBlocks accepts: all the
 // two-character ones but "\\\\" (it would need the backslash-run logic).
-inline bool IsSimpleEscapeChar(Byte c) {
-  return c == '"' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
-}
+inline bool IsSimpleEscapeChar(Byte c) { return kSimpleEscapes.value[c] != 0 && c != '\\'; }
 
 // Validates a JSON string body from p (not inside an escape) in 32-byte
 // blocks, as long as a block holds only printable ASCII and escapes of
@@ -289,38 +316,6 @@ inline int HexValue(Byte c) {
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-// The byte that a two-character escape "\\c" stands for, indexed by c; 0 for
-// 'u' and for characters that cannot follow a backslash.
-inline constexpr struct SimpleEscapeTable {
-  Byte value[256] = {};
-  constexpr SimpleEscapeTable() {
-    value['"'] = '"';
-    value['\\'] = '\\';
-    value['/'] = '/';
-    value['b'] = '\b';
-    value['f'] = '\f';
-    value['n'] = '\n';
-    value['r'] = '\r';
-    value['t'] = '\t';
-  }
-} kSimpleEscapes;
-
-// The character after the backslash of the two-character escape that
-// AppendJsonString writes for byte c; 0 where it writes "\\u00XX" or no
-// escape.
-inline constexpr struct ShortEscapeTable {
-  Byte value[256] = {};
-  constexpr ShortEscapeTable() {
-    value['"'] = '"';
-    value['\\'] = '\\';
-    value['\b'] = 'b';
-    value['\f'] = 'f';
-    value['\n'] = 'n';
-    value['\r'] = 'r';
-    value['\t'] = 't';
-  }
-} kShortEscapes;
 
 // Decodes the escape at *src (a backslash) of a validated string body,
 // writes its bytes at *dst and advances both. Never reads at or past end:
