@@ -122,12 +122,26 @@ struct Scratch {
   DistinctCounter distinct;
   std::vector<uint64_t> key_list;
   std::vector<LineKeys> line_keys;
-  // Sketch keys this thread's table surely holds, direct-mapped by their low
-  // bits: most candidate lines are a site's template lines, met again and
-  // again, and the table is far larger than the caches.
-  static constexpr size_t kRecentSketches = 1 << 13;
-  static constexpr uint64_t kNoSketch = ~uint64_t{0};
-  std::vector<uint64_t> recent_sketches = std::vector<uint64_t>(kRecentSketches, kNoSketch);
+};
+
+// The hash keys met last, direct-mapped by their low bits (8,192 slots):
+// pass 2 skips its sketch table for a key it has met before, as most
+// candidate lines are a site's template lines, met again and again, and the
+// table is far larger than the caches.
+class RecentKeys {
+ public:
+  // Whether key is remembered; remembers it from now on either way.
+  bool CheckAndRemember(uint64_t key) {
+    uint64_t& slot = slots_[key & (kSlots - 1)];
+    const bool seen = slot == key && key != kEmpty;
+    slot = key;
+    return seen;
+  }
+
+ private:
+  static constexpr size_t kSlots = 1 << 13;
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  std::vector<uint64_t> slots_ = std::vector<uint64_t>(kSlots, kEmpty);
 };
 
 // The distinct shingle hashes of tokens[0, count) with the shingle window;
@@ -295,6 +309,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   std::vector<std::vector<BlockOccurrence>> thread_occurrences(threads);
   std::vector<ChunkRange> chunk_ranges(num_chunks);
   std::vector<SketchTable> thread_sketches(threads);
+  std::vector<RecentKeys> recent_sketches(threads);  // keys thread_sketches[t] holds
   // Pass 1's template keys, when it logged them for these documents.
   const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
@@ -359,9 +374,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           // differing only in numbers never make documents identical.
           const uint64_t sketch_key = line.exact_hash;
           chunk_occurrences.back().sketch_key = sketch_key;
-          uint64_t& recent = s.recent_sketches[sketch_key & (Scratch::kRecentSketches - 1)];
-          if (recent != sketch_key || sketch_key == Scratch::kNoSketch) {
-            recent = sketch_key;
+          if (!recent_sketches[t].CheckAndRemember(sketch_key)) {
             auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);
             if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
           }
