@@ -28,10 +28,7 @@ constexpr std::array<uint8_t, 256> MakeByteClasses() {
 }
 constexpr std::array<uint8_t, 256> kByteClass = MakeByteClasses();
 
-}  // namespace
-
-namespace {
-
+// Whether a token holds a digit that folding changes (1-9).
 bool HasNonzeroDigit(const char* p, size_t size) {
   for (size_t i = 0; i < size; ++i) {
     if (p[i] >= '1' && p[i] <= '9') return true;
