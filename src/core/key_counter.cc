@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/parallel.h"
+
 namespace dedup {
 
 KeyCounter::KeyCounter(uint64_t expected_keys) {
@@ -12,6 +14,25 @@ KeyCounter::KeyCounter(uint64_t expected_keys) {
   static_assert(sizeof(std::atomic<uint8_t>) == 1 && std::atomic<uint8_t>::is_always_lock_free);
   memory_ = LargeBuffer(size_);  // zeroed: every counter starts at 0
   counters_ = static_cast<std::atomic<uint8_t>*>(memory_.data());
+}
+
+KeyFilter KeyCounter::KeysAtLeast(uint32_t threshold, int threads) const {
+  static_assert(kLineBytes == 64, "a key's two counters must map to one 64-bit word");
+  KeyFilter filter;
+  filter.mask_ = mask_;
+  const uint64_t num_words = size_ / 64;
+  filter.memory_ = LargeBuffer(num_words * sizeof(uint64_t));
+  filter.words_ = static_cast<uint64_t*>(filter.memory_.data());
+  ParallelForChunks(num_words, 1 << 14, threads, [&](size_t, size_t begin, size_t end, int) {
+    for (size_t w = begin; w < end; ++w) {
+      uint64_t bits = 0;
+      for (uint64_t i = 0; i < 64; ++i) {
+        bits |= uint64_t{counters_[64 * w + i].load(std::memory_order_relaxed) >= threshold} << i;
+      }
+      filter.words_[w] = bits;
+    }
+  });
+  return filter;
 }
 
 std::vector<uint8_t> KeyCounter::Export() const {

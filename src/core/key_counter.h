@@ -5,6 +5,10 @@
 // a key seen at least N times always passes, a few extra keys may too.
 // A key's two counters share one 64-byte cache line: the table is far larger
 // than the caches, so this halves the memory misses per line of text.
+//
+// Once counting is done, KeysAtLeast(n) turns the table into a KeyFilter: one
+// bit per counter, a key's two bits in one 64-bit word. It answers
+// "Estimate(key) >= n" exactly, from an eighth of the memory.
 #ifndef DEDUP_CORE_KEY_COUNTER_H_
 #define DEDUP_CORE_KEY_COUNTER_H_
 
@@ -17,6 +21,8 @@
 #include "core/large_buffer.h"
 
 namespace dedup {
+
+class KeyFilter;
 
 class KeyCounter {
  public:
@@ -35,6 +41,8 @@ class KeyCounter {
     const uint32_t b = counters_[Slot2(key)].load(std::memory_order_relaxed);
     return a < b ? a : b;
   }
+  // Which keys have Estimate(key) >= threshold, computed over `threads`.
+  KeyFilter KeysAtLeast(uint32_t threshold, int threads) const;
   // The raw counters, for exchanging between processes.
   std::vector<uint8_t> Export() const;
   void Import(const std::vector<uint8_t>& counters);  // same size as Export()
@@ -45,17 +53,40 @@ class KeyCounter {
     while (v != 255 && !c.compare_exchange_weak(v, v + 1, std::memory_order_relaxed)) {
     }
   }
+  friend class KeyFilter;  // shares the slot layout
   static constexpr uint64_t kLineBytes = 64;
-  uint64_t Slot(uint64_t key) const { return key & mask_; }
-  uint64_t Slot2(uint64_t key) const {
+  static uint64_t Slot(uint64_t key, uint64_t mask) { return key & mask; }
+  static uint64_t Slot2(uint64_t key, uint64_t mask) {
     const uint64_t in_line = ((key >> 40) % (kLineBytes - 1)) + 1;  // never the same counter as Slot
-    return (key & mask_ & ~(kLineBytes - 1)) | ((Slot(key) + in_line) & (kLineBytes - 1));
+    return (key & mask & ~(kLineBytes - 1)) | ((key + in_line) & (kLineBytes - 1));
   }
+  uint64_t Slot(uint64_t key) const { return Slot(key, mask_); }
+  uint64_t Slot2(uint64_t key) const { return Slot2(key, mask_); }
 
   uint64_t size_;
   uint64_t mask_;
   LargeBuffer memory_;
   std::atomic<uint8_t>* counters_ = nullptr;  // size_ counters in memory_
+};
+
+// The keys a KeyCounter counted at least some number of times (see
+// KeyCounter::KeysAtLeast). Read-only, so any number of threads may ask.
+class KeyFilter {
+ public:
+  KeyFilter() = default;
+  bool Contains(uint64_t key) const {
+    const uint64_t word = words_[KeyCounter::Slot(key, mask_) / 64];
+    const uint64_t both = (uint64_t{1} << (KeyCounter::Slot(key, mask_) % 64)) |
+                          (uint64_t{1} << (KeyCounter::Slot2(key, mask_) % 64));
+    return (word & both) == both;
+  }
+  void Prefetch(uint64_t key) const { __builtin_prefetch(&words_[KeyCounter::Slot(key, mask_) / 64]); }
+
+ private:
+  friend class KeyCounter;
+  uint64_t mask_ = 0;
+  LargeBuffer memory_;  // read at random, like the counters
+  uint64_t* words_ = nullptr;  // in memory_: bit i of word w says counter 64 w + i passed
 };
 
 }  // namespace dedup

@@ -248,6 +248,13 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
   }
 }
 
+void SelectCandidateKeys(const PipelineOptions& options, LineStatistics* stats) {
+  // Pass 2 asks about every line: a bit per counter stays in the caches far
+  // more often than the counters do.
+  stats->candidate_keys = stats->counts.KeysAtLeast(static_cast<uint32_t>(options.blocks.min_stories), options.threads);
+  stats->counts = KeyCounter(0);
+}
+
 absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats) {
   const absl::flat_hash_set<uint64_t> heads(stats.head_lines.begin(), stats.head_lines.end());
   absl::flat_hash_set<uint64_t> targets;
@@ -282,8 +289,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   const int threads = options.threads;
   std::vector<Scratch> scratch(threads);
   const bool any_candidates = lines != nullptr;
-  const uint32_t min_count = static_cast<uint32_t>(options.blocks.min_stories);
-  auto is_candidate = [&](uint64_t key) { return lines->counts.Estimate(key) >= min_count; };
+  const KeyFilter* candidate_keys = any_candidates ? &lines->candidate_keys : nullptr;
+  auto is_candidate = [&](uint64_t key) { return candidate_keys->Contains(key); };
   if (progress != nullptr) {
     progress->phase = 2;
     progress->docs_done = 0;
@@ -328,8 +335,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
       bool any_candidate = false;
       if (any_candidates) {
-        // Keys of every line first, their counters prefetched, then the
-        // lookups: the counter table is far larger than the caches.
+        // Keys of every line first, their filter words prefetched, then the
+        // lookups: the filter is larger than the caches nearer than L3.
         if (logged) {
           LoggedLineKeys(ts, source[d], &logged_keys, &s.line_keys);
         } else {
@@ -337,8 +344,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         }
         const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
         for (const LineKeys& lk : s.line_keys) {
-          lines->counts.Prefetch(lk.key);
-          if (lk.tkey.key != 0) lines->counts.Prefetch(lk.tkey.key);
+          candidate_keys->Prefetch(lk.key);
+          if (lk.tkey.key != 0) candidate_keys->Prefetch(lk.tkey.key);
         }
         for (const LineKeys& lk : s.line_keys) {
           const uint32_t li = lk.line;
@@ -443,6 +450,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     const uint64_t size_hint = docs.SizeHintBytes() > 0 ? docs.SizeHintBytes() : docs.size() * uint64_t{4096};
     lines = std::make_unique<LineStatistics>(LineCounterKeys(size_hint));
     CountLines(docs, options, lines.get(), progress);
+    SelectCandidateKeys(options, lines.get());
     link_targets = FindLinkTargets(*lines);
     lines->head_lines = {};
     lines->listed_lines = {};

@@ -147,6 +147,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
 struct LineStatistics {
   explicit LineStatistics(uint64_t expected_keys) : counts(expected_keys) {}
   KeyCounter counts;
+  KeyFilter candidate_keys;  // made from counts by SelectCandidateKeys
   std::vector<uint64_t> head_lines;
   std::vector<uint64_t> listed_lines;
   LineKeyLog line_keys;
@@ -159,6 +160,11 @@ uint64_t LineCounterKeys(uint64_t size_hint_bytes);
 // Pass 1 over all of docs, adding to *stats.
 void CountLines(const DocumentSource& docs, const PipelineOptions& options, LineStatistics* stats,
                 PipelineProgress* progress = nullptr);
+
+// The end of pass 1, once counts hold every process's documents: the keys
+// counted at least min_stories times become stats->candidate_keys (what
+// pass 2 looks up for every line), and the counters are freed.
+void SelectCandidateKeys(const PipelineOptions& options, LineStatistics* stats);
 
 // Global hashes of head lines that also appear as listed tail lines.
 absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats);
@@ -177,7 +183,8 @@ struct Fingerprints {
 };
 
 // Pass 2. lines == nullptr: boilerplate off (no candidate lines). lines
-// from CountLines over the same docs: its line-key log is read back.
+// from CountLines over the same docs, then SelectCandidateKeys: its line-key
+// log is read back.
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
                                  const LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress = nullptr);

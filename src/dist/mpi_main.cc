@@ -175,6 +175,8 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
     }
     MPI_Op_free(&op);
     lines->counts.Import(counters);
+    counters = {};
+    SelectCandidateKeys(options, lines.get());
     std::string mine = EncodeStrings({std::string_view(reinterpret_cast<const char*>(lines->head_lines.data()),
                                                         lines->head_lines.size() * 8),
                                        std::string_view(reinterpret_cast<const char*>(lines->listed_lines.data()),
