@@ -98,17 +98,20 @@ LshParams DefaultLsh() { return PipelineOptions{}.EffectiveLsh(); }
 // split, hash per token, line spans with their hashes), byte-at-a-time path
 // only; /1: the same on 64-byte windows (AVX2 or SSE2 as the CPU allows), the
 // default; /2: TokenizeLines, what pass 1 runs (lines and their hashes, no
-// token hashes), 64-byte windows.
+// token hashes), 64-byte windows; /3: TokenizeWithoutLineHashes, what pass 2
+// runs (token hashes, lines without hashes), 64-byte windows.
 void BM_Tokenize_bytes(benchmark::State& state) {
   const BenchInput& input = GetBenchInput();
-  const bool lines_only = state.range(0) == 2;
-  Tokenizer tokenizer(/*fast_path=*/state.range(0) != 0);
+  const int64_t mode = state.range(0);
+  Tokenizer tokenizer(/*fast_path=*/mode != 0);
   TokenStream out;
   size_t tokens = 0;
   for (auto _ : state) {
     for (const std::string_view doc : input.docs) {
-      if (lines_only) {
+      if (mode == 2) {
         tokenizer.TokenizeLines(doc, &out);
+      } else if (mode == 3) {
+        tokenizer.TokenizeWithoutLineHashes(doc, &out);
       } else {
         tokenizer.Tokenize(doc, &out);
       }
@@ -119,7 +122,7 @@ void BM_Tokenize_bytes(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * TextBytes());
   state.SetItemsProcessed(static_cast<int64_t>(tokens));
 }
-BENCHMARK(BM_Tokenize_bytes)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Tokenize_bytes)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond);
 
 // HashShingle over every 5-token window.
 void BM_HashShingles5_bytes(benchmark::State& state) {

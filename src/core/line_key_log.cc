@@ -11,8 +11,8 @@ LineKeyLog::Cursor LineKeyLog::ReadChunk(size_t chunk) const {
   const ChunkStart& start = chunk_start_[chunk];
   const PerThread& p = per_thread_[start.thread];
   Cursor c;
-  c.tkey_ = p.tkey.data() + start.tkey_offset;
-  c.kind_ = p.kind.data() + start.kind_offset;
+  c.words_ = p.words.data() + start.word_offset;
+  c.tag_ = p.tag.data() + start.tag_offset;
   return c;
 }
 

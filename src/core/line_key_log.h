@@ -1,10 +1,12 @@
 // File: core/line_key_log.h
-// Pass 1's template keys of every line with tokens, kept for pass 2 so that
-// it need not build them again: a byte per line, plus 8 for the lines that
-// have one (about 45 MB at 1 GB of news), held between the passes only.
-// (Logging the line hashes too would save pass 2 a little more, for 8 bytes
-// on every line: 1.47x the input at peak instead of 1.35x.) Appended by
-// chunk of documents from any thread, read back by chunk.
+// Pass 1's keys of every line with tokens, kept for pass 2 so that it need
+// not compute them again: the line's hash (what its block key is made of),
+// its template key, and its exact hash where that differs (digits folded in
+// the line hash). A byte per line, 8 for the hash, 8 more for each of the
+// others a line has: about 130 MB at 1 GB of news, held between the passes
+// only. Pass 2, given the hashes, tokenises without hashing lines
+// (Tokenizer::TokenizeWithoutLineHashes). Appended by chunk of documents
+// from any thread, read back by chunk.
 #ifndef DEDUP_CORE_LINE_KEY_LOG_H_
 #define DEDUP_CORE_LINE_KEY_LOG_H_
 
@@ -16,6 +18,13 @@
 
 namespace dedup {
 
+// One line's keys as pass 1 computed them.
+struct LoggedLine {
+  uint64_t hash = 0;        // the block key's hash (digits folded unless they are the content)
+  uint64_t exact_hash = 0;  // the line's normalised text, digits kept
+  TemplateKey tkey;
+};
+
 class LineKeyLog {
  public:
   // Forgets everything; then chunks [0, num_chunks) may be appended by
@@ -25,38 +34,49 @@ class LineKeyLog {
 
   // Thread `thread` appends the keys of chunk `chunk`, its lines in order.
   void BeginChunk(size_t chunk, int thread) {
-    chunk_start_[chunk] = {thread, per_thread_[thread].kind.size(), per_thread_[thread].tkey.size()};
+    chunk_start_[chunk] = {thread, per_thread_[thread].tag.size(), per_thread_[thread].words.size()};
   }
-  void Append(int thread, TemplateKey tkey) {
+  void Append(int thread, const LoggedLine& line) {
     PerThread& p = per_thread_[thread];
-    p.kind.push_back(tkey.kind);
-    if (tkey.kind != TemplateKind::kNone) p.tkey.push_back(tkey.key);
+    const bool exact_differs = line.exact_hash != line.hash;
+    p.tag.push_back(static_cast<uint8_t>(static_cast<uint8_t>(line.tkey.kind) | (exact_differs ? kExactDiffers : 0)));
+    p.words.push_back(line.hash);
+    if (line.tkey.kind != TemplateKind::kNone) p.words.push_back(line.tkey.key);
+    if (exact_differs) p.words.push_back(line.exact_hash);
   }
 
   // Reads a chunk's keys back in order.
   class Cursor {
    public:
-    // The next line's template key.
-    TemplateKey Next() {
-      const TemplateKind kind = *kind_++;
-      return kind == TemplateKind::kNone ? TemplateKey{} : TemplateKey{*tkey_++, kind};
+    // The next line's keys.
+    LoggedLine Next() {
+      const uint8_t tag = *tag_++;
+      LoggedLine line;
+      line.hash = *words_++;
+      line.tkey.kind = static_cast<TemplateKind>(tag & ~kExactDiffers);
+      if (line.tkey.kind != TemplateKind::kNone) line.tkey.key = *words_++;
+      line.exact_hash = (tag & kExactDiffers) != 0 ? *words_++ : line.hash;
+      return line;
     }
 
    private:
     friend class LineKeyLog;
-    const uint64_t* tkey_ = nullptr;
-    const TemplateKind* kind_ = nullptr;
+    const uint64_t* words_ = nullptr;
+    const uint8_t* tag_ = nullptr;
   };
   Cursor ReadChunk(size_t chunk) const;
 
  private:
+  // A line's tag: its template kind, and this bit when an exact hash follows.
+  static constexpr uint8_t kExactDiffers = 0x80;
+  static_assert(static_cast<uint8_t>(TemplateKind::kLink) < kExactDiffers);
   struct PerThread {
-    std::vector<TemplateKind> kind;  // per line
-    std::vector<uint64_t> tkey;      // per line with a template key
+    std::vector<uint8_t> tag;      // per line
+    std::vector<uint64_t> words;   // per line: hash, then template key and exact hash when present
   };
   struct ChunkStart {
     int thread = 0;
-    size_t kind_offset = 0, tkey_offset = 0;
+    size_t tag_offset = 0, word_offset = 0;
   };
   std::vector<PerThread> per_thread_;
   std::vector<ChunkStart> chunk_start_;

@@ -70,14 +70,13 @@ uint32_t CountLinesWithTokens(const TokenStream& ts) {
 // A line's keys, computed before any counter lookup.
 struct LineKeys {
   uint32_t line = 0;
-  uint64_t hash = 0;
+  LoggedLine hashes;  // what pass 1 logs
   uint64_t key = 0;
   LineZone zone = LineZone::kBody;
-  TemplateKey tkey;
 };
 
 // The keys of every line with tokens, in order: what pass 1 counts and
-// pass 2 looks up. keys_of(line, zone) gives a line's hash and template key.
+// pass 2 looks up. keys_of(line, zone) gives a line's hashes and template key.
 template <typename KeysOf>
 void BuildLineKeys(const TokenStream& ts, uint32_t source, KeysOf&& keys_of, std::vector<LineKeys>* out) {
   out->clear();
@@ -89,8 +88,8 @@ void BuildLineKeys(const TokenStream& ts, uint32_t source, KeysOf&& keys_of, std
     LineKeys lk;
     lk.line = li;
     lk.zone = ZoneOf(rank++, with_tokens);
-    std::tie(lk.hash, lk.tkey) = keys_of(line, lk.zone);
-    lk.key = BlockKey(source, lk.hash);
+    lk.hashes = keys_of(line, lk.zone);
+    lk.key = BlockKey(source, lk.hashes.hash);
     out->push_back(lk);
   }
 }
@@ -101,16 +100,16 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
   BuildLineKeys(
       ts, source,
       [&](const LineSpan& line, LineZone zone) {
-        return std::pair(LineHash(line), MakeTemplateKey(source, zone, text.substr(line.begin, line.end - line.begin),
-                                                         text.size() - line.begin));
+        return LoggedLine{LineHash(line), line.exact_hash,
+                          MakeTemplateKey(source, zone, text.substr(line.begin, line.end - line.begin),
+                                          text.size() - line.begin)};
       },
       out);
 }
 
-// The keys from the line hashes and the template keys pass 1 logged (pass 2).
+// The keys pass 1 logged (pass 2).
 void LoggedLineKeys(const TokenStream& ts, uint32_t source, LineKeyLog::Cursor* logged, std::vector<LineKeys>* out) {
-  BuildLineKeys(
-      ts, source, [&](const LineSpan& line, LineZone) { return std::pair(LineHash(line), logged->Next()); }, out);
+  BuildLineKeys(ts, source, [&](const LineSpan&, LineZone) { return logged->Next(); }, out);
 }
 
 // Per-thread scratch reused across documents.
@@ -218,13 +217,13 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
       s.key_list.clear();
       for (const LineKeys& lk : s.line_keys) {
-        stats->line_keys.Append(t, lk.tkey);
+        stats->line_keys.Append(t, lk.hashes);
         s.key_list.push_back(lk.key);
-        if (lk.tkey.key != 0) s.key_list.push_back(lk.tkey.key);
+        if (lk.hashes.tkey.key != 0) s.key_list.push_back(lk.hashes.tkey.key);
         if (lk.zone == LineZone::kHead)
-          titles[t].push_back(lk.hash);
+          titles[t].push_back(lk.hashes.hash);
         else if (IsLinkCandidate(lk.zone, with_tokens, s.tokens.lines[lk.line]))
-          listed[t].push_back(lk.hash);
+          listed[t].push_back(lk.hashes.hash);
       }
       // Each key counts once per document. The counter table is far larger
       // than the caches: prefetch every key's line before touching any.
@@ -319,6 +318,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   std::vector<RecentKeys> recent_sketches(threads);  // keys thread_sketches[t] holds
   // Pass 1's template keys, when it logged them for these documents.
   const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
+  // Only candidate lookups need lines' hashes, and the log has them.
+  const bool hash_lines = any_candidates && !logged;
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
     LineKeyLog::Cursor logged_keys;
@@ -330,7 +331,11 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       const std::string_view text = docs.Text(d, &s.text);
       doc_bytes[d] = text.size();
       bytes += text.size();
-      s.tokenizer.Tokenize(text, &s.tokens);
+      if (hash_lines) {
+        s.tokenizer.Tokenize(text, &s.tokens);
+      } else {
+        s.tokenizer.TokenizeWithoutLineHashes(text, &s.tokens);
+      }
       const TokenStream& ts = s.tokens;
       const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
       bool any_candidate = false;
@@ -345,16 +350,16 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
         for (const LineKeys& lk : s.line_keys) {
           candidate_keys->Prefetch(lk.key);
-          if (lk.tkey.key != 0) candidate_keys->Prefetch(lk.tkey.key);
+          if (lk.hashes.tkey.key != 0) candidate_keys->Prefetch(lk.hashes.tkey.key);
         }
         for (const LineKeys& lk : s.line_keys) {
           const uint32_t li = lk.line;
           const LineSpan& line = ts.lines[li];
-          const uint64_t hash = lk.hash;
+          const uint64_t hash = lk.hashes.hash;
           const uint64_t key = lk.key;
           const LineZone zone = lk.zone;
           const bool is_title = zone == LineZone::kHead;
-          TemplateKey tkey = lk.tkey;
+          TemplateKey tkey = lk.hashes.tkey;
           if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
           if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, with_tokens, line)) &&
               link_targets.contains(hash)) {
@@ -379,7 +384,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           chunk_occurrences.push_back(occ);
           // The sketch is of the exact text (digits kept), so that lines
           // differing only in numbers never make documents identical.
-          const uint64_t sketch_key = line.exact_hash;
+          const uint64_t sketch_key = lk.hashes.exact_hash;
           chunk_occurrences.back().sketch_key = sketch_key;
           if (!recent_sketches[t].CheckAndRemember(sketch_key)) {
             auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);

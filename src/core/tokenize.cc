@@ -44,10 +44,10 @@ void Tokenizer::GrowLine(size_t size) {
   folded_line_.resize(capacity);
 }
 
-void Tokenizer::FinishLine(LineSpan* line) {
+void Tokenizer::FinishLine(LineSpan* line, bool hash_text) {
   line->num_tokens = tokens_ - line->first_token;
   line->digit_tokens = line_digit_tokens_;
-  if (line->num_tokens > 0) {
+  if (hash_text && line->num_tokens > 0) {
     constexpr uint64_t kSeed = 0x4c494e45ULL;
     line->exact_hash = HashBytes(exact_line_.data(), line_size_, kSeed);
     line->folded_hash = line_digit_tokens_ > 0 ? HashBytes(folded_line_.data(), line_size_, kSeed) : line->exact_hash;
@@ -56,10 +56,15 @@ void Tokenizer::FinishLine(LineSpan* line) {
   line_digit_tokens_ = 0;
 }
 
-template <bool kHashTokens>
+template <Tokenizer::Output kOutput>
 void Tokenizer::Flush(TokenStream* out) {
   if (token_.empty()) return;
-  if constexpr (kHashTokens) out->hashes.push_back(HashToken(token_));
+  if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashToken(token_));
+  if constexpr (kOutput == Output::kTokenHashes) {
+    CountToken(HasNonzeroDigit(token_.data(), token_.size()));
+    token_.clear();
+    return;
+  }
   const size_t size = token_.size();
   token_.append(16, '\0');  // AppendToLine reads 16 bytes
   const size_t at = line_size_;
@@ -76,7 +81,7 @@ void Tokenizer::Flush(TokenStream* out) {
   token_.clear();
 }
 
-template <bool kHashTokens, typename CloseLine>
+template <Tokenizer::Output kOutput, typename CloseLine>
 size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line) {
   switch (kByteClass[p[i]]) {
     case kLetter:
@@ -94,14 +99,14 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
       close_line(i, i + 1);
       return i + 1;
     case kSep:
-      Flush<kHashTokens>(out);
+      Flush<kOutput>(out);
       return i + 1;
     default: {
       size_t len = 0;
       const char32_t cp = DecodeUtf8(p + i, n - i, &len);
       switch (ClassifyCodePoint(cp)) {
         case CharClass::kSeparator:
-          Flush<kHashTokens>(out);
+          Flush<kOutput>(out);
           break;
         case CharClass::kDigit:
         case CharClass::kWord: {
@@ -110,10 +115,10 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
           break;
         }
         case CharClass::kIdeograph: {
-          Flush<kHashTokens>(out);
+          Flush<kOutput>(out);
           char buf[4];
           token_.append(buf, EncodeUtf8(cp, buf));
-          Flush<kHashTokens>(out);
+          Flush<kOutput>(out);
           break;
         }
       }
@@ -124,10 +129,13 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
 
 Tokenizer::Tokenizer(bool fast_path) : classify_(fast_path ? BestClassifyWindow() : nullptr) {}
 
-void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<true>(text, out); }
-void Tokenizer::TokenizeLines(std::string_view text, TokenStream* out) { Run<false>(text, out); }
+void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<Output::kAll>(text, out); }
+void Tokenizer::TokenizeLines(std::string_view text, TokenStream* out) { Run<Output::kLineText>(text, out); }
+void Tokenizer::TokenizeWithoutLineHashes(std::string_view text, TokenStream* out) {
+  Run<Output::kTokenHashes>(text, out);
+}
 
-template <bool kHashTokens>
+template <Tokenizer::Output kOutput>
 void Tokenizer::Run(std::string_view text, TokenStream* out) {
   out->clear();
   token_.clear();
@@ -138,10 +146,10 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
   const size_t n = text.size();
   LineSpan line;
   auto close_line = [&](size_t end, size_t next) {
-    Flush<kHashTokens>(out);
+    Flush<kOutput>(out);
     line.end = static_cast<uint32_t>(end > line.begin && p[end - 1] == '\r' ? end - 1 : end);
     line.next = static_cast<uint32_t>(next);
-    FinishLine(&line);
+    FinishLine(&line, kOutput != Output::kTokenHashes);
     out->lines.push_back(line);
     line = LineSpan{};
     line.begin = static_cast<uint32_t>(next);
@@ -190,8 +198,13 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
         }
         const int size = e - b;
         const uint64_t bits = (size == 64 ? ~uint64_t{0} : (uint64_t{1} << size) - 1) << b;
-        if constexpr (kHashTokens) out->hashes.push_back(HashTokenPadded(w.lower + b, size));
-        AppendToLine(w.lower + b, w.folded + b, size, (w.digit & bits) != 0 && HasNonzeroDigit(w.lower + b, size));
+        if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashTokenPadded(w.lower + b, size));
+        const bool nonzero_digit = (w.digit & bits) != 0 && HasNonzeroDigit(w.lower + b, size);
+        if constexpr (kOutput == Output::kTokenHashes) {
+          CountToken(nonzero_digit);
+        } else {
+          AppendToLine(w.lower + b, w.folded + b, size, nonzero_digit);
+        }
       }
       i = resume;
       continue;
@@ -199,7 +212,7 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
     // Byte path: at least one character, then on until no token is open and
     // the next byte is ASCII.
     do {
-      i = ByteStep<kHashTokens>(p, n, i, out, close_line);
+      i = ByteStep<kOutput>(p, n, i, out, close_line);
     } while (i < n && (!token_.empty() || p[i] >= 0x80));
     byte_path = classify_ == nullptr;
   }

@@ -60,16 +60,27 @@ class Tokenizer {
   // Lines only (out->hashes stays empty): what counting line keys needs, for
   // about half the work, as no token is hashed.
   void TokenizeLines(std::string_view text, TokenStream* out);
+  // Token hashes and lines without their hashes (exact_hash and folded_hash
+  // stay 0): for a pass that kept the line hashes from an earlier one.
+  void TokenizeWithoutLineHashes(std::string_view text, TokenStream* out);
 
  private:
-  template <bool kHashTokens>
+  // What a run produces: token hashes, the lines' normalised text (and so
+  // their hashes), or both. Line spans and token counts always.
+  enum class Output { kAll, kLineText, kTokenHashes };
+  template <Output kOutput>
   void Run(std::string_view text, TokenStream* out);
   // One character of the byte path at p[i]; returns the next position.
-  template <bool kHashTokens, typename CloseLine>
+  template <Output kOutput, typename CloseLine>
   size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
   // Ends the byte path's open token, if any.
-  template <bool kHashTokens>
+  template <Output kOutput>
   void Flush(TokenStream* out);
+  // A token of the line, counted only (no line text kept).
+  void CountToken(bool nonzero_digit) {
+    ++tokens_;
+    line_digit_tokens_ += nonzero_digit;
+  }
   // Appends a token's normalised bytes, as they are and digit-folded (16
   // readable at each), to the open line's two texts.
   void AppendToLine(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
@@ -92,8 +103,9 @@ class Tokenizer {
     line_digit_tokens_ += nonzero_digit;
   }
   void GrowLine(size_t size);
-  // Fills the line's token counts and hashes from the line text; starts the next.
-  void FinishLine(LineSpan* line);
+  // Fills the line's token counts, and its hashes from the line text when
+  // hash_text; starts the next.
+  void FinishLine(LineSpan* line, bool hash_text);
 
   ClassifyWindowFn classify_;
   std::string token_;  // the normalised bytes of the token being built (byte path)

@@ -51,6 +51,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::TokenStream lines_only;
   tokenizer.TokenizeLines(text, &lines_only);
   Check(lines_only.hashes.empty() && lines_only.lines == ts.lines);
+  // Without line hashes: the same tokens and lines, the lines' hashes 0.
+  dedup::TokenStream unhashed;
+  tokenizer.TokenizeWithoutLineHashes(text, &unhashed);
+  Check(unhashed.hashes == ts.hashes && unhashed.lines.size() == ts.lines.size());
+  for (size_t l = 0; l < ts.lines.size(); ++l) {
+    dedup::LineSpan want = ts.lines[l];
+    want.exact_hash = want.folded_hash = 0;
+    Check(unhashed.lines[l] == want);
+  }
   // A line's folded hash is the exact hash of its text with digits folded.
   std::string folded(text);
   for (char& c : folded) {

@@ -120,6 +120,17 @@ TEST(TokenizerTest, FastPathEqualsBytePath) {
     ASSERT_EQ(lines_only.lines, a.lines) << "round " << round;
     slow.TokenizeLines(text, &lines_only);
     ASSERT_EQ(lines_only.lines, a.lines) << "round " << round;
+    // Without line hashes, both paths: the same tokens and lines, hashes 0.
+    for (Tokenizer* t : {&fast, &slow}) {
+      t->TokenizeWithoutLineHashes(text, &b);
+      ASSERT_EQ(b.hashes, a.hashes) << "round " << round;
+      ASSERT_EQ(b.lines.size(), a.lines.size()) << "round " << round;
+      for (size_t l = 0; l < a.lines.size(); ++l) {
+        LineSpan want = a.lines[l];
+        want.exact_hash = want.folded_hash = 0;
+        ASSERT_EQ(b.lines[l], want) << "round " << round << " line " << l;
+      }
+    }
     // Folded line hashes are the exact hashes of the digit-folded text.
     std::string folded = text;
     for (char& c : folded) {
