@@ -128,6 +128,15 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
   const uint64_t in_line = bits(0, n);
   const uint64_t high = w.high & in_line, alnum = w.alnum & in_line;
   const uint64_t label_end = LabelEndMask(src) & in_line;
+  // Most lines are prose: ASCII, no ':' or '|' in the window, and either all
+  // of the line or more than kLabelWords + 1 words in it. The walk would end
+  // at the first word's key, so it is taken straight away.
+  const uint64_t word_starts = alnum & ~(alnum << 1);
+  if ((label_end | high) == 0 && (!continues || std::popcount(word_starts) > kLabelWords + 1)) {
+    if (word_starts == 0) return {};
+    const int first = std::countr_zero(word_starts);
+    return FirstWordKey(w.lower + first, std::countr_one(alnum >> first), zone, source_id);
+  }
   size_t word_begin[kLabelWords + 1], word_size[kLabelWords + 1];
   int words = 0;
   size_t label_size = 0, pos = 0;
