@@ -278,7 +278,7 @@ void Fingerprints::Append(Fingerprints&& other) {
 }
 
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
-                                 const LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
+                                 LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress) {
   const size_t n = docs.size();
   const int k = options.num_perm;
@@ -430,6 +430,10 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
     }
   });
   docs.Release(0, n);  // as in CountLines
+  if (lines != nullptr) {
+    lines->line_keys = LineKeyLog{};
+    lines->candidate_keys = KeyFilter{};
+  }
   // Chunks' occurrences into document order, copied in parallel.
   std::vector<size_t> chunk_dest(num_chunks + 1, 0);
   for (size_t c = 0; c < num_chunks; ++c) chunk_dest[c + 1] = chunk_dest[c] + chunk_ranges[c].end - chunk_ranges[c].begin;

@@ -184,9 +184,10 @@ struct Fingerprints {
 
 // Pass 2. lines == nullptr: boilerplate off (no candidate lines). lines
 // from CountLines over the same docs, then SelectCandidateKeys: its line-key
-// log is read back.
+// log is read back. Its log and candidate keys are freed once read, before
+// the fingerprints are gathered (the peak of the pass).
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
-                                 const LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
+                                 LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress = nullptr);
 
 // Clustering, block verdicts and decisions over all documents.
