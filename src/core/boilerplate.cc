@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <memory>
 #include <utility>
 
 #include "core/byte_window.h"
@@ -175,137 +176,203 @@ TemplateKey MakeTemplateKey(uint32_t source_id, LineZone zone, std::string_view 
   return FirstWordKey(w.lower + word_begin[0], word_size[0], zone, source_id);
 }
 
-absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
-    const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
-    const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
+namespace {
+
+// One key occurrence in a shard: ref is 2 o for occurrence o's exact key and
+// 2 o + 1 for its template key; group is the story group of its document,
+// with kTitleBit set where the occurrence is a title. Trivial, so that the
+// array of them is not zero-filled before the scatter writes it.
+struct KeyEntry {
+  uint64_t key;
+  uint32_t ref;
+  uint32_t group;
+};
+constexpr uint32_t kTitleBit = 0x80000000u;
+
+// Distinct stories of a key so far: entries come in group order, so a key
+// counts a story when it last counted an earlier group.
+struct KeyState {
+  uint32_t first = UINT32_MAX;  // smallest ref: the key's first occurrence
+  uint32_t last_group = UINT32_MAX;
+  uint32_t last_title_group = UINT32_MAX;
+  uint32_t stories = 0;
+  uint32_t title_stories = 0;
+};
+
+// Shards enough that each one's keys fit in the caches (about 8k keys in
+// 32k occurrences); a power of two, so a shard is the top bits of a hash.
+int ShardBitsFor(size_t occurrences) {
+  constexpr size_t kOccurrencesPerShard = 32768;
+  constexpr int kMaxShardBits = 10;
+  int bits = 0;
+  while (bits < kMaxShardBits && (occurrences >> bits) > kOccurrencesPerShard) ++bits;
+  return bits;
+}
+
+// Documents in story order, and the story group (0, 1, ... in that order)
+// of each document.
+void GroupByStory(const std::vector<uint32_t>& story, std::vector<uint32_t>* by_story,
+                  std::vector<uint32_t>* doc_group) {
   const size_t n = story.size();
-  // Documents grouped by story. Walking the groups in turn, a key counts a
-  // story when it last counted an earlier group: distinct stories per key
-  // without sorting the (key, story) pairs.
-  std::vector<uint32_t> by_story(n);
-  for (size_t d = 0; d < n; ++d) by_story[d] = static_cast<uint32_t>(d);
+  by_story->resize(n);
+  for (size_t d = 0; d < n; ++d) (*by_story)[d] = static_cast<uint32_t>(d);
   const uint32_t max_story = n == 0 ? 0 : *std::max_element(story.begin(), story.end());
   if (max_story < 2 * n) {
     std::vector<uint32_t> story_begin(static_cast<size_t>(max_story) + 2, 0);
     for (size_t d = 0; d < n; ++d) ++story_begin[story[d] + 1];
     for (size_t st = 0; st + 1 < story_begin.size(); ++st) story_begin[st + 1] += story_begin[st];
-    for (size_t d = 0; d < n; ++d) by_story[story_begin[story[d]]++] = static_cast<uint32_t>(d);
+    for (size_t d = 0; d < n; ++d) (*by_story)[story_begin[story[d]]++] = static_cast<uint32_t>(d);
   } else {
-    std::stable_sort(by_story.begin(), by_story.end(), [&](uint32_t a, uint32_t b) { return story[a] < story[b]; });
+    std::stable_sort(by_story->begin(), by_story->end(), [&](uint32_t a, uint32_t b) { return story[a] < story[b]; });
   }
-  auto for_each_in_groups = [&](auto&& fn) {  // fn(group, document), groups in turn
-    uint32_t group = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t d = by_story[i];
-      if (i > 0 && story[d] != story[by_story[i - 1]]) ++group;
-      fn(group, d);
-    }
-  };
+  doc_group->resize(n);
+  uint32_t group = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t d = (*by_story)[i];
+    if (i > 0 && story[d] != story[(*by_story)[i - 1]]) ++group;
+    (*doc_group)[d] = group;
+  }
+}
+
+// The verdict of a key from its counts and its first occurrence.
+BlockVerdict DecideKey(const KeyState& ks, const BlockOccurrence& first, TemplateKind kind, uint32_t source_stories,
+                       const BoilerplateOptions& options) {
+  BlockVerdict v;
+  v.stories = ks.stories;
+  v.title_stories = ks.title_stories;
+  const double share = static_cast<double>(v.stories) / source_stories;
+  double needed_share = 0.0;
+  switch (kind) {
+    case TemplateKind::kNone:
+      needed_share = static_cast<int>(first.num_tokens) < options.short_block_tokens ? options.short_block_share
+                                                                                     : options.min_share;
+      break;
+    case TemplateKind::kLabel:
+    case TemplateKind::kLongWord:
+      needed_share = options.inline_template_share;
+      break;
+    case TemplateKind::kZoneWord:
+      needed_share = options.template_share;
+      break;
+    case TemplateKind::kLink:
+      break;
+  }
+  // A link names one story's headline (near the top of one or two
+  // stories: a copy may not have been clustered) and appears in other
+  // stories. Lines near the top of many stories are templates or table
+  // rows, not links.
+  constexpr uint32_t kMaxHeadlineStories = 2;
+  v.boilerplate = kind == TemplateKind::kLink
+                      ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories && v.stories > v.title_stories
+                      : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
+  return v;
+}
+
+}  // namespace
+
+absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
+    const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
+    const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
+  const size_t n = story.size();
+  std::vector<uint32_t> by_story, doc_group;
+  GroupByStory(story, &by_story, &doc_group);
   // Stories per source.
   struct SourceState {
     uint32_t last_group = UINT32_MAX;
     uint32_t stories = 0;
   };
   absl::flat_hash_map<uint32_t, SourceState> sources;
-  for_each_in_groups([&](uint32_t group, uint32_t d) {
+  for (const uint32_t d : by_story) {
     SourceState& ss = sources[source[d]];
-    if (ss.last_group != group) {
-      ss.last_group = group;
+    if (ss.last_group != doc_group[d]) {
+      ss.last_group = doc_group[d];
       ++ss.stories;
     }
+  }
+  // Each document's occurrences are [occ_begin[d], occ_begin[d + 1]).
+  std::vector<uint32_t> occ_begin(n + 1, 0);
+  for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
+  for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
+
+  // Keys are split into shards by hash, each decided by one thread alone: a
+  // key's verdict depends on neither the split nor the thread count. The
+  // occurrences are scattered to their shards once, in story order (each
+  // chunk of documents counts its entries per shard, prefix sums give where
+  // they go), so a shard reads only its own and counts stories in one pass.
+  const int shard_bits = ShardBitsFor(occurrences.size());
+  const size_t shards = size_t{1} << shard_bits;
+  auto shard_of = [&](uint64_t key) {
+    return shard_bits == 0 ? 0 : static_cast<size_t>(Mix64(key) >> (64 - shard_bits));
+  };
+  auto for_each_entry = [&](size_t begin, size_t end, auto&& fn) {  // fn(shard, entry), documents in story order
+    for (size_t i = begin; i < end; ++i) {
+      const uint32_t d = by_story[i];
+      for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+        const BlockOccurrence& occ = occurrences[o];
+        const uint32_t group = doc_group[d] | (occ.is_title ? kTitleBit : 0);
+        fn(shard_of(occ.key), KeyEntry{occ.key, 2 * o, group});
+        if (occ.template_key != 0) fn(shard_of(occ.template_key), KeyEntry{occ.template_key, 2 * o + 1, group});
+      }
+    }
+  };
+  constexpr size_t kChunkDocs = 4096;
+  const size_t chunks = (n + kChunkDocs - 1) / kChunkDocs;
+  std::vector<uint32_t> offset(chunks * shards, 0);  // [chunk][shard]: counts, then where its entries go
+  ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int) {
+    uint32_t* counts = offset.data() + chunk * shards;
+    for_each_entry(begin, end, [&](size_t shard, const KeyEntry&) { ++counts[shard]; });
+  });
+  std::vector<uint32_t> shard_begin(shards + 1, 0);
+  uint32_t total = 0;
+  for (size_t shard = 0; shard < shards; ++shard) {
+    shard_begin[shard] = total;
+    for (size_t chunk = 0; chunk < chunks; ++chunk) {
+      const uint32_t count = offset[chunk * shards + shard];
+      offset[chunk * shards + shard] = total;
+      total += count;
+    }
+  }
+  shard_begin[shards] = total;
+  const auto entries = std::make_unique_for_overwrite<KeyEntry[]>(total);
+  ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int) {
+    uint32_t* next = offset.data() + chunk * shards;
+    for_each_entry(begin, end, [&](size_t shard, const KeyEntry& e) { entries[next[shard]++] = e; });
   });
 
-  // Keys are split into shards by hash, each decided by one thread alone:
-  // a key's verdict does not depend on the split. Each key gets a dense
-  // index in its shard; its source, tokens and kind are those of its first
-  // occurrence.
-  const int shards = std::max(1, threads);
-  auto shard_of = [&](uint64_t key) { return static_cast<int>(Mix64(key) % static_cast<uint64_t>(shards)); };
   std::vector<std::vector<std::pair<uint64_t, BlockVerdict>>> shard_verdicts(shards);
-  ParallelForChunks(shards, 1, threads, [&](size_t shard_index, size_t, size_t, int) {
-    const int shard = static_cast<int>(shard_index);
-    struct KeyState {
-      uint32_t first = 0;                // 2 o for o's exact key, 2 o + 1 for its template key
-      uint32_t last_group = UINT32_MAX;  // the story group last counted
-      uint32_t last_title_group = UINT32_MAX;
-      uint32_t stories = 0;
-      uint32_t title_stories = 0;
-    };
-    std::vector<KeyState> keys;
-    absl::flat_hash_map<uint64_t, uint32_t> key_index;
-    // The shard's keys in each document: index, with kTitle set where the
-    // occurrence is a title; document d's are [doc_begin[d], doc_begin[d + 1]).
-    constexpr uint32_t kTitle = 0x80000000u;
-    std::vector<uint32_t> entries;
-    std::vector<uint32_t> doc_begin(n + 1, 0);
-    auto add = [&](uint64_t key, uint32_t ref, const BlockOccurrence& occ) {
-      if (shard_of(key) != shard) return;
-      const auto [it, inserted] = key_index.try_emplace(key, static_cast<uint32_t>(keys.size()));
-      if (inserted) keys.emplace_back().first = ref;
-      entries.push_back(it->second | (occ.is_title ? kTitle : 0));
-      ++doc_begin[occ.doc + 1];
-    };
-    for (size_t o = 0; o < occurrences.size(); ++o) {
-      const BlockOccurrence& occ = occurrences[o];
-      add(occ.key, static_cast<uint32_t>(2 * o), occ);
-      if (occ.template_key != 0) add(occ.template_key, static_cast<uint32_t>(2 * o + 1), occ);
+  ParallelForChunks(shards, 1, threads, [&](size_t shard, size_t, size_t, int) {
+    absl::flat_hash_map<uint64_t, KeyState> keys;
+    // A key has about five entries: growing the map would cost more.
+    keys.reserve((shard_begin[shard + 1] - shard_begin[shard]) / 4);
+    for (uint32_t e = shard_begin[shard]; e < shard_begin[shard + 1]; ++e) {
+      const KeyEntry& entry = entries[e];
+      KeyState& ks = keys[entry.key];
+      ks.first = std::min(ks.first, entry.ref);
+      const uint32_t group = entry.group & ~kTitleBit;
+      if (ks.last_group != group) {
+        ks.last_group = group;
+        ++ks.stories;
+      }
+      if ((entry.group & kTitleBit) != 0 && ks.last_title_group != group) {
+        ks.last_title_group = group;
+        ++ks.title_stories;
+      }
     }
-    key_index = {};
-    for (size_t d = 0; d < n; ++d) doc_begin[d + 1] += doc_begin[d];
-    for_each_in_groups([&](uint32_t group, uint32_t d) {
-      for (uint32_t e = doc_begin[d]; e < doc_begin[d + 1]; ++e) {
-        KeyState& ks = keys[entries[e] & ~kTitle];
-        if (ks.last_group != group) {
-          ks.last_group = group;
-          ++ks.stories;
-        }
-        if ((entries[e] & kTitle) != 0 && ks.last_title_group != group) {
-          ks.last_title_group = group;
-          ++ks.title_stories;
-        }
-      }
-    });
-    for (const KeyState& ks : keys) {
+    // Fewer stories than any verdict needs: content, without reading the
+    // first occurrence (most keys are).
+    const uint32_t min_stories = static_cast<uint32_t>(std::clamp(options.min_stories, 0, 2));
+    for (const auto& [key, ks] : keys) {
+      if (ks.stories < min_stories) continue;
       const BlockOccurrence& first = occurrences[ks.first / 2];
-      const bool is_template = ks.first % 2 == 1;
-      const uint64_t key = is_template ? first.template_key : first.key;
-      const TemplateKind kind = is_template ? first.template_kind : TemplateKind::kNone;
-      BlockVerdict v;
-      v.stories = ks.stories;
-      v.title_stories = ks.title_stories;
-      const double share = static_cast<double>(v.stories) / sources.at(source[first.doc]).stories;
-      double needed_share = 0.0;
-      switch (kind) {
-        case TemplateKind::kNone:
-          needed_share = static_cast<int>(first.num_tokens) < options.short_block_tokens ? options.short_block_share
-                                                                                         : options.min_share;
-          break;
-        case TemplateKind::kLabel:
-        case TemplateKind::kLongWord:
-          needed_share = options.inline_template_share;
-          break;
-        case TemplateKind::kZoneWord:
-          needed_share = options.template_share;
-          break;
-        case TemplateKind::kLink:
-          break;
-      }
-      // A link names one story's headline (near the top of one or two
-      // stories: a copy may not have been clustered) and appears in other
-      // stories. Lines near the top of many stories are templates or table
-      // rows, not links.
-      constexpr uint32_t kMaxHeadlineStories = 2;
-      v.boilerplate = kind == TemplateKind::kLink
-                          ? v.title_stories >= 1 && v.title_stories <= kMaxHeadlineStories &&
-                                v.stories > v.title_stories
-                          : static_cast<int>(v.stories) >= options.min_stories && share >= needed_share;
+      const TemplateKind kind = ks.first % 2 == 1 ? first.template_kind : TemplateKind::kNone;
+      const BlockVerdict v = DecideKey(ks, first, kind, sources.at(source[first.doc]).stories, options);
       if (v.boilerplate) shard_verdicts[shard].emplace_back(key, v);
     }
   });
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
-  size_t total = 0;
-  for (const auto& sv : shard_verdicts) total += sv.size();
-  verdicts.reserve(total);
+  size_t boilerplate = 0;
+  for (const auto& sv : shard_verdicts) boilerplate += sv.size();
+  verdicts.reserve(boilerplate);
   for (const auto& sv : shard_verdicts) verdicts.insert(sv.begin(), sv.end());
   return verdicts;
 }

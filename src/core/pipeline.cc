@@ -568,41 +568,60 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     result.stats.seconds_blocks = SecondsSince(blocks_start);
     start = Clock::now();
   }
-  // Which key removes each occurrence, in a byte: none (kept), its template
-  // key or its exact key. Template keys win over exact keys; links are
-  // removed only below the head lines, where a story's own headline never is.
-  enum class RemovedBy : uint8_t { kNone, kTemplateKey, kKey };
-  std::vector<RemovedBy> removed_by(occurrences.size(), RemovedBy::kNone);
+  // The boilerplate keys, numbered (in no set order: block ids come from
+  // first occurrences below), and which one removes each occurrence. Template
+  // keys win over exact keys; links are removed only below the head lines,
+  // where a story's own headline never is.
+  absl::flat_hash_map<uint64_t, uint32_t> verdict_index;
+  std::vector<BlockVerdict> verdict_list;
+  verdict_index.reserve(verdicts.size());
+  verdict_list.reserve(verdicts.size());
+  for (const auto& [key, verdict] : verdicts) {
+    if (!verdict.boilerplate) continue;
+    verdict_index.emplace(key, static_cast<uint32_t>(verdict_list.size()));
+    verdict_list.push_back(verdict);
+  }
+  verdicts = {};
+  constexpr uint32_t kKept = UINT32_MAX;
+  std::vector<uint32_t> removed_verdict(occurrences.size(), kKept);
+  std::vector<uint32_t> removed_in_doc(n, 0);
+  auto boilerplate_verdict = [&](uint64_t key) -> uint32_t {
+    if (key == 0) return kKept;
+    const auto it = verdict_index.find(key);
+    return it != verdict_index.end() ? it->second : kKept;
+  };
   // A line near the top of at least min_stories stories is a header; near the
   // top of fewer, it is a title (listed under "Related stories" elsewhere).
-  auto boilerplate_verdict = [&](uint64_t key) -> const BlockVerdict* {
-    if (key == 0) return nullptr;
-    const auto it = verdicts.find(key);
-    return it != verdicts.end() && it->second.boilerplate ? &it->second : nullptr;
+  auto removing_verdict = [&](uint64_t key, const BlockOccurrence& occ) -> uint32_t {
+    const uint32_t v = boilerplate_verdict(key);
+    if (v == kKept) return kKept;
+    return !occ.is_title || static_cast<int>(verdict_list[v].title_stories) >= options.blocks.min_stories ? v : kKept;
   };
-  auto removes = [&](uint64_t key, const BlockOccurrence& occ) {
-    const BlockVerdict* v = boilerplate_verdict(key);
-    return v != nullptr && (!occ.is_title || static_cast<int>(v->title_stories) >= options.blocks.min_stories);
-  };
-  if (!verdicts.empty()) {
-    ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
+  if (!verdict_list.empty()) {
+    ParallelForChunks(n, kChunkDocs * 16, threads, [&](size_t, size_t begin, size_t end, int) {
       constexpr size_t kAhead = 8;  // the verdicts are larger than the caches
-      for (size_t o = begin; o < end; ++o) {
-        if (o + kAhead < end) {
-          verdicts.prefetch(occurrences[o + kAhead].key);
-          verdicts.prefetch(occurrences[o + kAhead].template_key);
+      const uint32_t occ_end = occ_begin[end];
+      for (size_t d = begin; d < end; ++d) {
+        for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+          if (o + kAhead < occ_end) {
+            verdict_index.prefetch(occurrences[o + kAhead].key);
+            verdict_index.prefetch(occurrences[o + kAhead].template_key);
+          }
+          const BlockOccurrence& occ = occurrences[o];
+          uint32_t v = kKept;
+          if (occ.template_kind == TemplateKind::kLink) {
+            if (!occ.is_title) v = boilerplate_verdict(occ.template_key);
+          } else {
+            v = removing_verdict(occ.template_key, occ);
+          }
+          if (v == kKept) v = removing_verdict(occ.key, occ);
+          removed_verdict[o] = v;
+          removed_in_doc[d] += v != kKept;
         }
-        const BlockOccurrence& occ = occurrences[o];
-        if (occ.template_kind == TemplateKind::kLink) {
-          if (!occ.is_title && boilerplate_verdict(occ.template_key)) removed_by[o] = RemovedBy::kTemplateKey;
-        } else if (removes(occ.template_key, occ)) {
-          removed_by[o] = RemovedBy::kTemplateKey;
-        }
-        if (removed_by[o] == RemovedBy::kNone && removes(occ.key, occ)) removed_by[o] = RemovedBy::kKey;
       }
     });
   }
-  auto is_boilerplate = [&](uint32_t o) { return removed_by[o] != RemovedBy::kNone; };
+  auto is_boilerplate = [&](uint32_t o) { return removed_verdict[o] != kKept; };
   ClusterAssignment clusters;
   const std::vector<uint32_t>& sigs = noncand_sigs;  // final once built
   if (options.dedup) {
@@ -653,32 +672,59 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   }
   for (size_t d = 0; d < n; ++d) result.stats.clusters_with_duplicates += cluster_size[d] > 1;
 
-  // Removed ranges, with block ids in order of first occurrence.
-  absl::flat_hash_map<uint64_t, uint32_t> block_id;
-  for (size_t d = 0; d < n; ++d) {
-    DocumentDecision& dec = result.docs[d];
-    dec.removed_begin = static_cast<uint32_t>(result.removed.size());
-    for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-      const BlockOccurrence& occ = occurrences[o];
-      if (removed_by[o] == RemovedBy::kNone) continue;
-      const uint64_t key = removed_by[o] == RemovedBy::kTemplateKey ? occ.template_key : occ.key;
-      const BlockVerdict* verdict = &verdicts.at(key);
-      auto [id_it, inserted] = block_id.try_emplace(key, static_cast<uint32_t>(result.blocks.size()));
-      if (inserted) {
-        BlockSummary summary;
-        summary.id = id_it->second;
-        summary.stories = verdict->stories;
-        summary.first_doc = static_cast<uint32_t>(d);
-        summary.first_begin = occ.begin;
-        summary.first_end = occ.next;
-        result.blocks.push_back(summary);
-      }
-      ++result.blocks[id_it->second].occurrences;
-      result.removed.push_back({occ.begin, occ.next, id_it->second, verdict->stories});
-      if (dec.keep) result.stats.boilerplate_bytes += occ.next - occ.begin;
-    }
-    dec.removed_count = static_cast<uint32_t>(result.removed.size()) - dec.removed_begin;
+  // Block ids in order of first occurrence, with their counts: one read of
+  // removed_verdict.
+  std::vector<uint32_t> first_removed(verdict_list.size(), kKept), removed_count(verdict_list.size(), 0);
+  for (uint32_t o = 0; o < removed_verdict.size(); ++o) {
+    const uint32_t v = removed_verdict[o];
+    if (v == kKept) continue;
+    if (first_removed[v] == kKept) first_removed[v] = o;
+    ++removed_count[v];
   }
+  std::vector<uint32_t> by_first;
+  for (uint32_t v = 0; v < verdict_list.size(); ++v) {
+    if (first_removed[v] != kKept) by_first.push_back(v);
+  }
+  std::sort(by_first.begin(), by_first.end(),
+            [&](uint32_t a, uint32_t b) { return first_removed[a] < first_removed[b]; });
+  std::vector<uint32_t> block_of(verdict_list.size(), kKept);
+  result.blocks.resize(by_first.size());
+  for (uint32_t id = 0; id < by_first.size(); ++id) {
+    const uint32_t v = by_first[id];
+    const BlockOccurrence& first = occurrences[first_removed[v]];
+    block_of[v] = id;
+    BlockSummary& summary = result.blocks[id];
+    summary.id = id;
+    summary.stories = verdict_list[v].stories;
+    summary.occurrences = removed_count[v];
+    summary.first_doc = first.doc;
+    summary.first_begin = first.begin;
+    summary.first_end = first.next;
+  }
+  // Removed ranges: each document's start from its counts, then filled in
+  // parallel.
+  uint32_t removed_total = 0;
+  for (size_t d = 0; d < n; ++d) {
+    result.docs[d].removed_begin = removed_total;
+    result.docs[d].removed_count = removed_in_doc[d];
+    removed_total += removed_in_doc[d];
+  }
+  result.removed.resize(removed_total);
+  std::vector<uint64_t> thread_boilerplate_bytes(std::max(threads, 1), 0);  // of kept documents
+  ParallelForChunks(n, kChunkDocs * 16, threads, [&](size_t, size_t begin, size_t end, int t) {
+    for (size_t d = begin; d < end; ++d) {
+      const DocumentDecision& dec = result.docs[d];
+      RemovedRange* out = result.removed.data() + dec.removed_begin;
+      for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
+        const uint32_t v = removed_verdict[o];
+        if (v == kKept) continue;
+        const BlockOccurrence& occ = occurrences[o];
+        *out++ = {occ.begin, occ.next, block_of[v], verdict_list[v].stories};
+        if (dec.keep) thread_boilerplate_bytes[t] += occ.next - occ.begin;
+      }
+    }
+  });
+  for (const uint64_t bytes : thread_boilerplate_bytes) result.stats.boilerplate_bytes += bytes;
   result.stats.boilerplate_blocks = result.blocks.size();
   return result;
 }

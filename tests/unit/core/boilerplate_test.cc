@@ -142,24 +142,26 @@ absl::flat_hash_map<uint64_t, BlockVerdict> ReferenceVerdicts(const std::vector<
 // Random documents, stories, sources and occurrences (keys from small pools,
 // so that they repeat; the same key with different token counts and kinds,
 // so that the first occurrence must decide) give the reference's verdicts.
+// 40000 documents have over 100,000 occurrences: keys split into several
+// shards, documents into several chunks.
 TEST(DecideBoilerplateTest, MatchesTheSortingReference) {
   std::mt19937_64 rng(3);
-  for (const bool sparse_story_ids : {false, true}) {
-    constexpr uint32_t kDocs = 2000;
-    std::vector<uint32_t> story(kDocs), source(kDocs);
-    for (uint32_t d = 0; d < kDocs; ++d) {
+  for (const auto [sparse_story_ids, num_docs] : {std::pair{false, 2000u}, {true, 2000u}, {false, 40000u}}) {
+    std::vector<uint32_t> story(num_docs), source(num_docs);
+    for (uint32_t d = 0; d < num_docs; ++d) {
       const uint32_t rep = rng() % 3 == 0 ? static_cast<uint32_t>(rng() % (d + 1)) : d;
-      // A story is named by its first document, or by an id far above kDocs.
+      // A story is named by its first document, or by an id far above num_docs.
       story[d] = rep != d ? story[rep] : sparse_story_ids ? d * 7919u + 100000u : d;
       source[d] = static_cast<uint32_t>(rng() % 4);
     }
     std::vector<BlockOccurrence> occurrences;
-    for (uint32_t d = 0; d < kDocs; ++d) {
+    for (uint32_t d = 0; d < num_docs; ++d) {
       const int count = static_cast<int>(rng() % 8);
       for (int i = 0; i < count; ++i) {
-        BlockOccurrence occ = Occ(d, 1 + rng() % 300, static_cast<uint16_t>(1 + rng() % 6), rng() % 4 == 0);
+        BlockOccurrence occ =
+            Occ(d, 1 + rng() % (num_docs * 3 / 20), static_cast<uint16_t>(1 + rng() % 6), rng() % 4 == 0);
         if (rng() % 2 == 0) {
-          occ.template_key = (1ULL << 63) | (1 + rng() % 40);
+          occ.template_key = (1ULL << 63) | (1 + rng() % (num_docs / 50));
           occ.template_kind = static_cast<TemplateKind>(1 + rng() % 4);
         }
         occurrences.push_back(occ);
