@@ -19,6 +19,7 @@
 #include "core/cluster.h"
 #include "core/distinct_counter.h"
 #include "core/hash.h"
+#include "core/key_groups.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
 #include "core/pipeline.h"
@@ -218,6 +219,28 @@ void BM_LshInsert_docs(benchmark::State& state) {
   state.counters["rows"] = lsh.rows;
 }
 BENCHMARK(BM_LshInsert_docs)->Unit(benchmark::kMillisecond);
+
+// One band's keys grouped, at the 1 GB corpus's document count: half the
+// keys shared by two or so documents (as near-duplicates' bands are), the
+// rest held by one.
+void BM_GroupEqualKeys_keys(benchmark::State& state) {
+  constexpr size_t kKeys = 511132;
+  std::vector<uint64_t> keys(kKeys);
+  for (size_t i = 0; i < kKeys; ++i) {
+    const uint64_t r = Mix64(i + 1);
+    keys[i] = r % 2 == 0 ? Mix64((r >> 1) % (kKeys / 4)) : Mix64(kKeys + i);
+  }
+  std::vector<uint32_t> groups(kKeys);
+  KeyGroupScratch scratch;
+  uint32_t ids = 0;
+  for (auto _ : state) {
+    ids = GroupEqualKeys(keys, groups.data(), &scratch);
+    benchmark::DoNotOptimize(groups.data());
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kKeys));
+  state.counters["groups"] = ids;
+}
+BENCHMARK(BM_GroupEqualKeys_keys)->Unit(benchmark::kMillisecond);
 
 // Every document queried against an index holding all of them.
 void BM_LshQuery_docs(benchmark::State& state) {

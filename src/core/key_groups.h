@@ -14,24 +14,18 @@ inline constexpr uint32_t kNoGroup = 0xFFFFFFFFu;
 
 // Reusable buffers of GroupEqualKeys (one per thread).
 struct KeyGroupScratch {
-  struct KeyedItem {
-    uint64_t key;
-    uint32_t item;
-  };
   struct Slot {
     uint64_t key;
     uint32_t first_item;  // kNoGroup: free
     uint32_t group;       // kNoGroup until a second item has the key
   };
-  std::vector<uint32_t> part_start;
-  std::vector<KeyedItem> by_part;
   std::vector<Slot> table;
 };
 
 // Gives the items sharing a key (keys[item]) group ids from 0 in
 // groups[item], and kNoGroup to an item whose key no other item has; returns
 // how many ids it gave. Which group gets which id is unspecified. keys must be
-// hashes (their top bits spread the work); keys.size() < 2^32.
+// hashes (their low bits place them); keys.size() < 2^31.
 uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch);
 
 }  // namespace dedup

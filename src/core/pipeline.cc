@@ -498,15 +498,19 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += doc_bytes[d];
   auto start = Clock::now();
 
-  // Each occurrence's line sketch, looked up once, in parallel, for both
-  // clusterings.
   const SketchTable& sketches = fp.sketches;
-  std::vector<const LineSketch*> occ_sketch(occurrences.size());
+  // Each occurrence's sketch, looked up once, in parallel, for both
+  // clusterings, as where its shingles start and how many there are:
+  // building a signature then loads no sketch slot before the shingles.
+  std::vector<const uint64_t*> occ_shingles(occurrences.size());
+  std::vector<uint32_t> occ_shingle_count(occurrences.size());
   ParallelForChunks(occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
     constexpr size_t kAhead = 8;  // the map is larger than the caches
     for (size_t o = begin; o < end; ++o) {
       if (o + kAhead < end) sketches.prefetch(occurrences[o + kAhead].sketch_key);
-      occ_sketch[o] = &sketches.at(occurrences[o].sketch_key);
+      const std::vector<uint64_t>& shingles = sketches.at(occurrences[o].sketch_key).shingles;
+      occ_shingles[o] = shingles.data();
+      occ_shingle_count[o] = static_cast<uint32_t>(shingles.size());
     }
   });
 
@@ -514,32 +518,38 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   // itself): its own part plus the sketches of the distinct candidate lines
   // it carries, except those `excluded` says to leave out.
   std::vector<uint64_t> sizes(n);
-  std::vector<std::vector<const LineSketch*>> thread_lines(threads);
+  struct LineShingles {
+    const uint64_t* begin;  // distinct per sketch (empty ones, which add nothing, may share one)
+    uint32_t count;
+  };
+  std::vector<std::vector<LineShingles>> thread_lines(threads);
   auto build_signatures = [&](uint32_t* sigs, auto&& excluded) {
     ParallelForChunks(n, kChunkDocs * 4, threads, [&](size_t, size_t begin, size_t end, int t) {
-      std::vector<const LineSketch*>& lines = thread_lines[t];
-      // The sketches and their shingles lie far apart and each load depends
-      // on the one before: both are started a document or two ahead.
+      std::vector<LineShingles>& lines = thread_lines[t];
+      // The sketches' shingles lie far apart: their loads are started a
+      // document or two ahead.
       constexpr uint32_t kAhead = 16;  // occurrences
       const uint32_t occ_end = occ_begin[end];
-      for (uint32_t o = occ_begin[begin]; o < std::min(occ_begin[begin] + 2 * kAhead, occ_end); ++o) {
-        __builtin_prefetch(occ_sketch[o]);
+      for (uint32_t o = occ_begin[begin]; o < std::min(occ_begin[begin] + kAhead, occ_end); ++o) {
+        __builtin_prefetch(occ_shingles[o]);
       }
       for (size_t d = begin; d < end; ++d) {
         std::span<uint32_t> sig(sigs + d * k, k);
         if (sigs != noncand_sigs.data()) std::copy_n(noncand_sigs.data() + d * k, k, sig.begin());
         lines.clear();
         for (uint32_t o = occ_begin[d]; o < occ_begin[d + 1]; ++o) {
-          if (o + 2 * kAhead < occ_end) __builtin_prefetch(occ_sketch[o + 2 * kAhead]);
-          if (o + kAhead < occ_end) __builtin_prefetch(occ_sketch[o + kAhead]->shingles.data());
-          if (!excluded(o)) lines.push_back(occ_sketch[o]);
+          if (o + kAhead < occ_end) __builtin_prefetch(occ_shingles[o + kAhead]);
+          if (!excluded(o)) lines.push_back({occ_shingles[o], occ_shingle_count[o]});
         }
-        std::sort(lines.begin(), lines.end());  // slots of one map: comparable
-        lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+        std::sort(lines.begin(), lines.end(),
+                  [](const LineShingles& a, const LineShingles& b) { return a.begin < b.begin; });
+        lines.erase(std::unique(lines.begin(), lines.end(),
+                                [](const LineShingles& a, const LineShingles& b) { return a.begin == b.begin; }),
+                    lines.end());
         uint64_t size = noncand_sizes[d];
-        for (const LineSketch* line : lines) {
-          for (const uint64_t h : line->shingles) hasher.Add(h, sig);
-          size += line->shingles.size();
+        for (const LineShingles& line : lines) {
+          for (uint32_t j = 0; j < line.count; ++j) hasher.Add(line.begin[j], sig);
+          size += line.count;
         }
         hasher.Finalize(sig);
         sizes[d] = size;

@@ -46,7 +46,7 @@ TEST(GroupEqualKeysTest, MatchesAMapOnRandomKeys) {
   }
 }
 
-// Keys that are not spread (all in one partition, long probe runs) are
+// Keys that are not spread (long probe runs in the table) are
 // slower but still grouped right.
 TEST(GroupEqualKeysTest, HandlesKeysWithEqualTopBits) {
   std::mt19937_64 rng(4);
