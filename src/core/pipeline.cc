@@ -296,13 +296,13 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
     progress->bytes_done = 0;
   }
   Fingerprints fp;
-  fp.noncand_sigs.resize(n * k);
+  fp.noncand_sigs.resize(n * k);  // not zeroed: every document's row is reset below
   fp.noncand_sizes.resize(n);
   fp.doc_bytes.resize(n);
   fp.source.resize(n);
   for (size_t d = 0; d < n; ++d) fp.source[d] = docs.SourceId(d);
   const std::vector<uint32_t>& source = fp.source;
-  std::vector<uint32_t>& noncand_sigs = fp.noncand_sigs;
+  UninitializedVector<uint32_t>& noncand_sigs = fp.noncand_sigs;
   std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
   // Occurrences go to one growing vector per thread (few large blocks, which
@@ -487,7 +487,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   const std::vector<uint32_t>& source = fp.source;
   // Raw signatures of the text outside candidate lines; the final signatures
   // are built over them in place once nothing else needs them.
-  std::vector<uint32_t> noncand_sigs = std::move(fp.noncand_sigs);
+  UninitializedVector<uint32_t> noncand_sigs = std::move(fp.noncand_sigs);
   const std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   const std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
   const std::vector<BlockOccurrence>& occurrences = fp.occurrences;
@@ -633,7 +633,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   }
   auto is_boilerplate = [&](uint32_t o) { return removed_verdict[o] != kKept; };
   ClusterAssignment clusters;
-  const std::vector<uint32_t>& sigs = noncand_sigs;  // final once built
+  const UninitializedVector<uint32_t>& sigs = noncand_sigs;  // final once built
   if (options.dedup) {
     build_signatures(noncand_sigs.data(), is_boilerplate);
     clusters = ClusterDocuments(sigs, k, sizes, lsh, options.match, threads);

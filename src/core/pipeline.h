@@ -33,6 +33,7 @@
 #include "core/lsh.h"
 #include "core/minhash.h"
 #include "core/sketch_table.h"
+#include "core/uninitialized_vector.h"
 
 namespace dedup {
 
@@ -171,7 +172,7 @@ absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats);
 
 // Pass 2 output for a run of documents (indexes from 0).
 struct Fingerprints {
-  std::vector<uint32_t> noncand_sigs;  // num_perm raw values per document
+  UninitializedVector<uint32_t> noncand_sigs;  // num_perm raw values per document
   std::vector<uint64_t> noncand_sizes;
   std::vector<uint64_t> doc_bytes;
   std::vector<uint32_t> source;

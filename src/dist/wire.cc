@@ -13,8 +13,8 @@ class Writer {
     static_assert(std::is_trivially_copyable_v<T>);
     out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
   }
-  template <typename T>
-  void PutVector(const std::vector<T>& v) {
+  template <typename T, typename Alloc>
+  void PutVector(const std::vector<T, Alloc>& v) {
     Put<uint64_t>(v.size());
     out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
   }
@@ -38,8 +38,8 @@ class Reader {
     pos_ += sizeof(T);
     return true;
   }
-  template <typename T>
-  bool GetVector(std::vector<T>* v) {
+  template <typename T, typename Alloc>
+  bool GetVector(std::vector<T, Alloc>* v) {
     uint64_t n = 0;
     if (!Get(&n) || n > (in_.size() - pos_) / sizeof(T)) return false;
     v->resize(n);
