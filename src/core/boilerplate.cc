@@ -271,7 +271,7 @@ BlockVerdict DecideKey(const KeyState& ks, const BlockOccurrence& first, Templat
 }  // namespace
 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
-    const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
+    std::span<const BlockOccurrence> occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
   const size_t n = story.size();
   std::vector<uint32_t> by_story, doc_group;

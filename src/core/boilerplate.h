@@ -34,6 +34,7 @@
 #define DEDUP_CORE_BOILERPLATE_H_
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -102,7 +103,7 @@ struct BlockVerdict {
 // that is equal for documents of one story). source[d]: its source id.
 // The result does not depend on threads.
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
-    const std::vector<BlockOccurrence>& occurrences, const std::vector<uint32_t>& story,
+    std::span<const BlockOccurrence> occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads = 1);
 
 }  // namespace dedup

@@ -437,7 +437,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   // Chunks' occurrences into document order, copied in parallel.
   std::vector<size_t> chunk_dest(num_chunks + 1, 0);
   for (size_t c = 0; c < num_chunks; ++c) chunk_dest[c + 1] = chunk_dest[c] + chunk_ranges[c].end - chunk_ranges[c].begin;
-  fp.occurrences.resize(chunk_dest[num_chunks]);
+  fp.occurrences.resize(chunk_dest[num_chunks]);  // not filled: every element is copied in below
   ParallelForChunks(num_chunks, 16, threads, [&](size_t, size_t begin, size_t end, int) {
     for (size_t c = begin; c < end; ++c) {
       const ChunkRange& r = chunk_ranges[c];
@@ -490,7 +490,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   UninitializedVector<uint32_t> noncand_sigs = std::move(fp.noncand_sigs);
   const std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   const std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
-  const std::vector<BlockOccurrence>& occurrences = fp.occurrences;
+  const UninitializedVector<BlockOccurrence>& occurrences = fp.occurrences;
   std::vector<uint32_t> occ_begin(n + 1, 0);
   for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
   for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];

@@ -176,7 +176,7 @@ struct Fingerprints {
   std::vector<uint64_t> noncand_sizes;
   std::vector<uint64_t> doc_bytes;
   std::vector<uint32_t> source;
-  std::vector<BlockOccurrence> occurrences;  // candidate lines, sorted by document
+  UninitializedVector<BlockOccurrence> occurrences;  // candidate lines, sorted by document
   SketchTable sketches;
   size_t size() const { return doc_bytes.size(); }
   // Appends other's documents after this one's (their indexes shifted).
