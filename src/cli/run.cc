@@ -28,19 +28,20 @@ namespace fs = std::filesystem;
 
 absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
   if (args.memory_limit_mib == 0) return absl::OkStatus();
-  // Measured (bench/runs/2026-11-26-vm/e2e-536566d.md): framing holds the
+  // Measured (bench/runs/2026-11-26-vm/e2e-a2a9a87.md): framing holds the
   // mapped input; after it, input pages are released as the passes read
-  // them, and the peak is the per-document state (signatures, candidate-line
-  // records, logged template keys, LSH buckets: ~2.1 KiB a document) plus
-  // the line-count table (a quarter of the input). 1 GB of news: estimate
-  // 1.36 GB, measured 1.33 GB; 4 GB: estimate 5.45 GB, measured 5.28 GB.
-  constexpr uint64_t kBytesPerDocument = 2176;
+  // them, pass 1's line counters are freed before pass 2, and the peak comes
+  // in clustering: the per-document state (two signatures, candidate-line
+  // records, LSH buckets), ~2.4 KB a document. Estimate / measured: 100 MB
+  // of news 141 / 130 MB, 1 GB 1.26 / 1.22 GB, 4 GB 4.98 / 4.85 GB.
+  constexpr uint64_t kFixedBytes = uint64_t{16} << 20;  // code, thread stacks, small tables
+  constexpr uint64_t kBytesPerDocument = 2432;
   const uint64_t input = corpus.SizeHintBytes();
-  const uint64_t estimate = std::max(input, input / 4 + kBytesPerDocument * corpus.size());
+  const uint64_t estimate = std::max(input, kFixedBytes + kBytesPerDocument * corpus.size());
   const uint64_t limit = args.memory_limit_mib << 20;
   if (estimate <= limit) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrFormat(
-      "estimated peak memory %d MiB (the input, %d MiB, or a quarter of it + ~2.1 KiB x %d documents) exceeds "
+      "estimated peak memory %d MiB (the input, %d MiB, or 16 MiB + ~2.4 KB x %d documents) exceeds "
       "--memory-limit=%d MiB; split the input, or spread it over machines with dedup_mpi",
       estimate >> 20, input >> 20, corpus.size(), args.memory_limit_mib));
 }
