@@ -191,7 +191,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
                                  LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress = nullptr);
 
-// Clustering, block verdicts and decisions over all documents.
+// Clustering, block verdicts and decisions over all documents (its steps:
+// core/decide_documents.cc; the passes are in core/pipeline.cc).
 PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options,
                                PipelineProgress* progress = nullptr);
 
