@@ -46,16 +46,19 @@ TEST(GroupEqualKeysTest, MatchesAMapOnRandomKeys) {
   }
 }
 
-// Keys that are not spread (long probe runs in the table) are
-// slower but still grouped right.
-TEST(GroupEqualKeysTest, HandlesKeysWithEqualTopBits) {
+// Keys that are not spread are slower but still grouped right: equal top
+// bits, and equal low bits (which place keys in the table: one long probe
+// run).
+TEST(GroupEqualKeysTest, HandlesKeysThatAreNotSpread) {
   std::mt19937_64 rng(4);
   KeyGroupScratch scratch;
-  std::vector<uint64_t> keys(20000);
-  for (uint64_t& key : keys) key = rng() % 3000;
-  std::vector<uint32_t> groups(keys.size());
-  const uint32_t count = GroupEqualKeys(keys, groups.data(), &scratch);
-  ExpectGroupsOf(keys, groups, count);
+  for (const int shift : {0, 32}) {
+    std::vector<uint64_t> keys(20000);
+    for (uint64_t& key : keys) key = (rng() % 3000) << shift;
+    std::vector<uint32_t> groups(keys.size());
+    const uint32_t count = GroupEqualKeys(keys, groups.data(), &scratch);
+    ExpectGroupsOf(keys, groups, count);
+  }
 }
 
 }  // namespace
