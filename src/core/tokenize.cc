@@ -60,24 +60,21 @@ template <Tokenizer::Output kOutput>
 void Tokenizer::Flush(TokenStream* out) {
   if (token_.empty()) return;
   if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashToken(token_));
+  const size_t size = token_.size();
+  const bool nonzero_digit = HasNonzeroDigit(token_.data(), size);
   if constexpr (kOutput == Output::kTokenHashes) {
-    CountToken(HasNonzeroDigit(token_.data(), token_.size()));
+    CountToken(nonzero_digit);
     token_.clear();
     return;
   }
-  const size_t size = token_.size();
   token_.append(16, '\0');  // AppendToLine reads 16 bytes
   const size_t at = line_size_;
-  AppendToLine(token_.data(), token_.data(), size, false);
-  // Digits folded in the line's folded copy.
-  bool folded_any = false;
-  for (char* c = folded_line_.data() + at; c < folded_line_.data() + at + size; ++c) {
-    if (*c >= '1' && *c <= '9') {
-      *c = '0';
-      folded_any = true;
+  AppendToLine(token_.data(), token_.data(), size, nonzero_digit);
+  if (nonzero_digit) {  // folded in the line's folded copy
+    for (char* c = folded_line_.data() + at; c < folded_line_.data() + at + size; ++c) {
+      if (*c >= '1' && *c <= '9') *c = '0';
     }
   }
-  line_digit_tokens_ += folded_any;
   token_.clear();
 }
 

@@ -99,8 +99,7 @@ class Tokenizer {
     e[size] = '\0';
     f[size] = '\0';
     line_size_ += size + 1;
-    ++tokens_;
-    line_digit_tokens_ += nonzero_digit;
+    CountToken(nonzero_digit);
   }
   void GrowLine(size_t size);
   // Fills the line's token counts, and its hashes from the line text when
