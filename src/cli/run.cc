@@ -83,12 +83,22 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
   return absl::OkStatus();
 }
 
+namespace {
+
+// The report's lines into writer, opened on path; the caller commits.
+absl::Status WriteUncommittedReport(AtomicFileWriter* writer, const std::string& path, const PipelineResult& result,
+                                    const std::function<std::string_view(size_t)>& id_of, int threads) {
+  DEDUP_RETURN_IF_ERROR(writer->Open(path));
+  FileSink sink(writer);
+  return WriteReportLines(result, id_of, sink, threads);
+}
+
+}  // namespace
+
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
                          const std::function<std::string_view(size_t)>& id_of, int threads) {
   AtomicFileWriter writer;
-  DEDUP_RETURN_IF_ERROR(writer.Open(path));
-  FileSink sink(&writer);
-  DEDUP_RETURN_IF_ERROR(WriteReportLines(result, id_of, sink, threads));
+  DEDUP_RETURN_IF_ERROR(WriteUncommittedReport(&writer, path, result, id_of, threads));
   return writer.Commit();
 }
 
@@ -100,10 +110,9 @@ absl::Status WriteReport(const std::string& path, const PipelineResult& result,
 absl::Status WriteOutputsAndReport(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {
   if (args.report.empty()) return WriteOutputs(args, corpus, result);
   AtomicFileWriter report;
-  auto write_report = [&]() -> absl::Status {
-    DEDUP_RETURN_IF_ERROR(report.Open(args.report));
-    FileSink sink(&report);
-    return WriteReportLines(result, [&](size_t i) { return corpus.Id(i); }, sink, args.threads);
+  auto write_report = [&] {
+    return WriteUncommittedReport(&report, args.report, result, [&](size_t i) { return corpus.Id(i); },
+                                  args.threads);
   };
   absl::Status report_status;
   if (args.threads <= 1) {
