@@ -270,6 +270,13 @@ BlockVerdict DecideKey(const KeyState& ks, const BlockOccurrence& first, Templat
 
 }  // namespace
 
+std::vector<uint32_t> OccurrenceOffsets(std::span<const BlockOccurrence> occurrences, size_t n) {
+  std::vector<uint32_t> begin(n + 1, 0);
+  for (const BlockOccurrence& occ : occurrences) ++begin[occ.doc + 1];
+  for (size_t d = 0; d < n; ++d) begin[d + 1] += begin[d];
+  return begin;
+}
+
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
     std::span<const BlockOccurrence> occurrences, const std::vector<uint32_t>& story,
     const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
@@ -289,10 +296,7 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
       ++ss.stories;
     }
   }
-  // Each document's occurrences are [occ_begin[d], occ_begin[d + 1]).
-  std::vector<uint32_t> occ_begin(n + 1, 0);
-  for (const BlockOccurrence& occ : occurrences) ++occ_begin[occ.doc + 1];
-  for (size_t d = 0; d < n; ++d) occ_begin[d + 1] += occ_begin[d];
+  const std::vector<uint32_t> occ_begin = OccurrenceOffsets(occurrences, n);
 
   // Keys are split into shards by hash, each decided by one thread alone: a
   // key's verdict depends on neither the split nor the thread count. The

@@ -82,6 +82,10 @@ struct BlockOccurrence {
   bool is_title = false;  // among the document's first kHeadLines lines with words
 };
 
+// Where each of n documents' occurrences lie in occurrences (sorted by
+// document): [begin[d], begin[d + 1]).
+std::vector<uint32_t> OccurrenceOffsets(std::span<const BlockOccurrence> occurrences, size_t n);
+
 struct BoilerplateOptions {
   int min_stories = 3;
   double min_share = 0.01;            // any line: share of the source's stories it needs

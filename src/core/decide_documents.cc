@@ -27,15 +27,6 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-// Each document's occurrences are [begin[d], begin[d + 1]) (they come sorted
-// by document).
-std::vector<uint32_t> OccurrenceOffsets(std::span<const BlockOccurrence> occurrences, size_t n) {
-  std::vector<uint32_t> begin(n + 1, 0);
-  for (const BlockOccurrence& occ : occurrences) ++begin[occ.doc + 1];
-  for (size_t d = 0; d < n; ++d) begin[d + 1] += begin[d];
-  return begin;
-}
-
 // A document's full signature: its own part (the text outside candidate
 // lines) plus the shingles of the distinct candidate lines it carries, less
 // those a caller leaves out. Built for every document in parallel.
@@ -146,8 +137,7 @@ Removals DecideRemovals(absl::flat_hash_map<uint64_t, BlockVerdict> verdicts,
   absl::flat_hash_map<uint64_t, uint32_t> verdict_index;
   verdict_index.reserve(verdicts.size());
   out.verdicts.reserve(verdicts.size());
-  for (const auto& [key, verdict] : verdicts) {
-    if (!verdict.boilerplate) continue;
+  for (const auto& [key, verdict] : verdicts) {  // boilerplate keys only
     verdict_index.emplace(key, static_cast<uint32_t>(out.verdicts.size()));
     out.verdicts.push_back(verdict);
   }
