@@ -4,7 +4,6 @@
 #include <chrono>
 #include <memory>
 #include <span>
-#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -316,7 +315,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   std::vector<ChunkRange> chunk_ranges(num_chunks);
   std::vector<SketchTable> thread_sketches(threads);
   std::vector<RecentKeys> recent_sketches(threads);  // keys thread_sketches[t] holds
-  // Pass 1's template keys, when it logged them for these documents.
+  // Pass 1's line keys, when it logged them for these documents.
   const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
   // Only candidate lookups need lines' hashes, and the log has them.
   const bool hash_lines = any_candidates && !logged;

@@ -142,9 +142,9 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
 // Pass 1 output: approximate counts of line keys, and the hashes of head and
 // tail lines that links are found from. Processes of one run merge them by
 // summing the counters (saturating) and concatenating the line lists. The
-// log of every line's template key stays with the process: its own pass 2
-// reads it back (and computes the keys itself when the log is not of its
-// documents).
+// log of every line's hashes and template key stays with the process: its
+// own pass 2 reads it back (and computes them itself when the log is not of
+// its documents).
 struct LineStatistics {
   explicit LineStatistics(uint64_t expected_keys) : counts(expected_keys) {}
   KeyCounter counts;
