@@ -3,7 +3,7 @@
 namespace dedup {
 
 void LineKeyLog::Reset(size_t num_chunks, int threads) {
-  per_thread_.assign(static_cast<size_t>(threads), PerThread{});
+  per_thread_ = std::vector<PerThread>(static_cast<size_t>(threads));
   chunk_start_.assign(num_chunks, ChunkStart{});
 }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/append_buffer.h"
 #include "core/boilerplate.h"
 
 namespace dedup {
@@ -71,8 +72,8 @@ class LineKeyLog {
   static constexpr uint8_t kExactDiffers = 0x80;
   static_assert(static_cast<uint8_t>(TemplateKind::kLink) < kExactDiffers);
   struct PerThread {
-    std::vector<uint8_t> tag;      // per line
-    std::vector<uint64_t> words;   // per line: hash, then template key and exact hash when present
+    AppendBuffer<uint8_t> tag;     // per line
+    AppendBuffer<uint64_t> words;  // per line: hash, then template key and exact hash when present
   };
   struct ChunkStart {
     int thread = 0;

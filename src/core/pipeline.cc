@@ -8,6 +8,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
+#include "core/append_buffer.h"
 #include "core/distinct_counter.h"
 #include "core/hash.h"
 #include "core/key_counter.h"
@@ -311,7 +312,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
     int thread = 0;
     size_t begin = 0, end = 0;
   };
-  std::vector<std::vector<BlockOccurrence>> thread_occurrences(threads);
+  std::vector<AppendBuffer<BlockOccurrence>> thread_occurrences(threads);
   std::vector<ChunkRange> chunk_ranges(num_chunks);
   std::vector<SketchTable> thread_sketches(threads);
   std::vector<RecentKeys> recent_sketches(threads);  // keys thread_sketches[t] holds
@@ -323,7 +324,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
     Scratch& s = scratch[t];
     LineKeyLog::Cursor logged_keys;
     if (logged) logged_keys = lines->line_keys.ReadChunk(chunk);
-    std::vector<BlockOccurrence>& chunk_occurrences = thread_occurrences[t];
+    AppendBuffer<BlockOccurrence>& chunk_occurrences = thread_occurrences[t];
     chunk_ranges[chunk] = {t, chunk_occurrences.size(), 0};
     size_t bytes = 0;
     for (size_t d = begin; d < end; ++d) {
@@ -444,7 +445,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       std::copy(v.begin() + r.begin, v.begin() + r.end, fp.occurrences.begin() + chunk_dest[c]);
     }
   });
-  thread_occurrences = {};
+  thread_occurrences.clear();
   fp.sketches.MergeFrom(thread_sketches, threads);
   return fp;
 }
