@@ -60,14 +60,12 @@ KeyFilter KeyCounter::KeysAtLeast(uint32_t threshold, int threads) const {
   return filter;
 }
 
-std::vector<uint8_t> KeyCounter::Export() const {
-  std::vector<uint8_t> out(size_);
-  for (uint64_t i = 0; i < size_; ++i) out[i] = counters_[i].load(std::memory_order_relaxed);
-  return out;
-}
-
-void KeyCounter::Import(const std::vector<uint8_t>& counters) {
-  for (uint64_t i = 0; i < size_ && i < counters.size(); ++i) counters_[i].store(counters[i], std::memory_order_relaxed);
+void KeyCounter::MergeCounters(std::span<const uint8_t> from, std::span<uint8_t> into) {
+  const size_t n = std::min(from.size(), into.size());
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned sum = unsigned{from[i]} + into[i];
+    into[i] = static_cast<uint8_t>(sum > 255 ? 255 : sum);
+  }
 }
 
 }  // namespace dedup

@@ -16,7 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <vector>
+#include <span>
 
 #include "core/large_buffer.h"
 
@@ -43,9 +43,13 @@ class KeyCounter {
   }
   // Which keys have Estimate(key) >= threshold, computed over `threads`.
   KeyFilter KeysAtLeast(uint32_t threshold, int threads) const;
-  // The raw counters, for exchanging between processes.
-  std::vector<uint8_t> Export() const;
-  void Import(const std::vector<uint8_t>& counters);  // same size as Export()
+  // The counters as bytes, for processes that each counted part of a corpus
+  // into equal-sized tables: summed with MergeCounters (in place, by MPI),
+  // they are the table of one process that counted it all. Only once every
+  // Add is done.
+  std::span<uint8_t> RawCounters() { return {static_cast<uint8_t*>(memory_.data()), size_}; }
+  // into[i] = min(255, into[i] + from[i]): the merge of two tables' raw counters.
+  static void MergeCounters(std::span<const uint8_t> from, std::span<uint8_t> into);
 
  private:
   static void Bump(std::atomic<uint8_t>& c) {

@@ -277,6 +277,14 @@ void Fingerprints::Append(Fingerprints&& other) {
   other = Fingerprints{};
 }
 
+void Fingerprints::Reserve(size_t docs, size_t num_occurrences, int num_perm) {
+  noncand_sigs.reserve(docs * static_cast<size_t>(num_perm));
+  noncand_sizes.reserve(docs);
+  doc_bytes.reserve(docs);
+  source.reserve(docs);
+  occurrences.reserve(num_occurrences);
+}
+
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
                                  LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress) {

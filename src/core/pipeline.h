@@ -181,6 +181,9 @@ struct Fingerprints {
   size_t size() const { return doc_bytes.size(); }
   // Appends other's documents after this one's (their indexes shifted).
   void Append(Fingerprints&& other);
+  // Room for `docs` documents and `occurrences` occurrences in all, so that
+  // appending up to them copies nothing already held.
+  void Reserve(size_t docs, size_t occurrences, int num_perm);
 };
 
 // Pass 2. lines == nullptr: boilerplate off (no candidate lines). lines

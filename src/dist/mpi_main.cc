@@ -57,31 +57,44 @@ absl::Status CheckCount(size_t bytes) {
   return absl::OkStatus();
 }
 
-// Gathers each rank's bytes on root (all ranks when root < 0), in rank order.
-absl::StatusOr<std::vector<std::string>> GatherBytes(const std::string& mine, int root) {
+// Every rank's bytes in rank order, in one buffer: part(r) is rank r's.
+struct GatheredBytes {
+  std::string all;
+  std::vector<size_t> begin;  // per rank, and the end
+  std::string_view part(int r) const { return std::string_view(all).substr(begin[r], begin[r + 1] - begin[r]); }
+  int parts() const { return static_cast<int>(begin.size()) - 1; }
+};
+
+// Gathers each rank's bytes on root (all ranks when root < 0); other ranks
+// get no parts.
+absl::StatusOr<GatheredBytes> GatherBytes(const std::string& mine, int root) {
   DEDUP_RETURN_IF_ERROR(CheckCount(mine.size()));
   const int size = WorldSize();
   int my_count = static_cast<int>(mine.size());
   std::vector<int> counts(size), displs(size);
   if (root < 0) MPI_Allgather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD);
   else MPI_Gather(&my_count, 1, MPI_INT, counts.data(), 1, MPI_INT, root, MPI_COMM_WORLD);
+  const bool receives = root < 0 || Rank() == root;
+  GatheredBytes out;
   size_t total = 0;
   for (int r = 0; r < size; ++r) {
     displs[r] = static_cast<int>(total);
+    if (receives) out.begin.push_back(total);
     total += counts[r];
   }
-  if (root < 0 || Rank() == root) DEDUP_RETURN_IF_ERROR(CheckCount(total));
-  std::string all(total, '\0');
+  if (receives) {
+    DEDUP_RETURN_IF_ERROR(CheckCount(total));
+    out.begin.push_back(total);
+    out.all.resize(total);
+  }
   if (root < 0) {
-    MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, MPI_COMM_WORLD);
+    MPI_Allgatherv(mine.data(), my_count, MPI_BYTE, out.all.data(), counts.data(), displs.data(), MPI_BYTE,
+                   MPI_COMM_WORLD);
   } else {
-    MPI_Gatherv(mine.data(), my_count, MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE, root,
+    MPI_Gatherv(mine.data(), my_count, MPI_BYTE, out.all.data(), counts.data(), displs.data(), MPI_BYTE, root,
                 MPI_COMM_WORLD);
   }
-  std::vector<std::string> parts;
-  if (root >= 0 && Rank() != root) return parts;
-  for (int r = 0; r < size; ++r) parts.push_back(all.substr(displs[r], counts[r]));
-  return parts;
+  return out;
 }
 
 // Scatters parts[r] (on root) to rank r.
@@ -104,14 +117,51 @@ std::string ScatterBytes(const std::vector<std::string>& parts, int root) {
   return mine;
 }
 
-// Saturating sum of 8-bit counters (KeyCounter's merge).
-void SaturatingAdd(void* in, void* inout, int* len, MPI_Datatype*) {
-  const auto* a = static_cast<const uint8_t*>(in);
-  auto* b = static_cast<uint8_t*>(inout);
-  for (int i = 0; i < *len; ++i) {
-    const int s = a[i] + b[i];
-    b[i] = static_cast<uint8_t>(s > 255 ? 255 : s);
+// Every rank's fingerprints, concatenated in rank order on rank 0 (others
+// get none). Rank 0 holds them all, so it keeps its own as they are and takes
+// the others' one rank at a time, each freed once appended: at most one
+// rank's share is held twice, instead of every share three times (encoded,
+// gathered, decoded).
+absl::StatusOr<Fingerprints> GatherFingerprints(Fingerprints mine, int num_perm) {
+  const int size = WorldSize();
+  constexpr int kSizeTag = 1, kBytesTag = 2;
+  const uint64_t my_shape[2] = {mine.size(), mine.occurrences.size()};
+  if (Rank() != 0) {
+    MPI_Gather(my_shape, 2, MPI_UINT64_T, nullptr, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+    const std::string bytes = EncodeFingerprints(mine, num_perm);
+    mine = Fingerprints{};
+    DEDUP_RETURN_IF_ERROR(CheckCount(bytes.size()));
+    const uint64_t count = bytes.size();
+    MPI_Send(&count, 1, MPI_UINT64_T, 0, kSizeTag, MPI_COMM_WORLD);
+    MPI_Send(bytes.data(), static_cast<int>(count), MPI_BYTE, 0, kBytesTag, MPI_COMM_WORLD);
+    return Fingerprints{};
   }
+  Fingerprints all = std::move(mine);
+  std::vector<uint64_t> shapes(2 * size);
+  MPI_Gather(my_shape, 2, MPI_UINT64_T, shapes.data(), 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  // Room for every share up front: growing as they arrive would copy.
+  uint64_t docs = 0, occurrences = 0;
+  for (int r = 0; r < size; ++r) {
+    docs += shapes[2 * r];
+    occurrences += shapes[2 * r + 1];
+  }
+  all.Reserve(docs, occurrences, num_perm);
+  for (int r = 1; r < size; ++r) {
+    uint64_t count = 0;
+    MPI_Recv(&count, 1, MPI_UINT64_T, r, kSizeTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    std::string bytes(count, '\0');
+    MPI_Recv(bytes.data(), static_cast<int>(count), MPI_BYTE, r, kBytesTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    DEDUP_ASSIGN_OR_RETURN(Fingerprints part, DecodeFingerprints(bytes, num_perm));
+    bytes = std::string{};
+    all.Append(std::move(part));
+  }
+  return all;
+}
+
+// KeyCounter's merge as an MPI reduction.
+void SaturatingAdd(void* in, void* inout, int* len, MPI_Datatype*) {
+  const size_t n = static_cast<size_t>(*len);
+  KeyCounter::MergeCounters({static_cast<const uint8_t*>(in), n}, {static_cast<uint8_t*>(inout), n});
 }
 
 // Contiguous shares of the file list with about equal bytes per rank.
@@ -166,7 +216,8 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   if (options.boilerplate) {
     lines = std::make_unique<LineStatistics>(LineCounterKeys(total_bytes));
     CountLines(corpus, options, lines.get());
-    std::vector<uint8_t> counters = lines->counts.Export();
+    // Summed in place: a copy of the table would double its memory on every rank.
+    const std::span<uint8_t> counters = lines->counts.RawCounters();
     MPI_Op op;
     MPI_Op_create(&SaturatingAdd, /*commute=*/1, &op);
     for (size_t at = 0; at < counters.size(); at += INT_MAX / 2) {
@@ -174,17 +225,15 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
       MPI_Allreduce(MPI_IN_PLACE, counters.data() + at, n, MPI_UINT8_T, op, MPI_COMM_WORLD);
     }
     MPI_Op_free(&op);
-    lines->counts.Import(counters);
-    counters = {};
     SelectCandidateKeys(options, lines.get());
     std::string mine = EncodeStrings({std::string_view(reinterpret_cast<const char*>(lines->head_lines.data()),
                                                         lines->head_lines.size() * 8),
                                        std::string_view(reinterpret_cast<const char*>(lines->listed_lines.data()),
                                                         lines->listed_lines.size() * 8)});
-    DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> all, GatherBytes(mine, /*root=*/-1));
+    DEDUP_ASSIGN_OR_RETURN(const GatheredBytes all, GatherBytes(mine, /*root=*/-1));
     LineStatistics merged(0);
-    for (const std::string& part : all) {
-      DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> two, DecodeStrings(part));
+    for (int r = 0; r < all.parts(); ++r) {
+      DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> two, DecodeStrings(all.part(r)));
       for (int which = 0; which < 2; ++which) {
         auto& dst = which == 0 ? merged.head_lines : merged.listed_lines;
         const size_t at = dst.size();
@@ -195,9 +244,9 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
     link_targets = FindLinkTargets(merged);
   }
 
-  const Fingerprints fp = ComputeFingerprints(corpus, options, lines.get(), link_targets);
+  Fingerprints fp = ComputeFingerprints(corpus, options, lines.get(), link_targets);
   lines.reset();
-  DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> parts, GatherBytes(EncodeFingerprints(fp, options.num_perm), 0));
+  DEDUP_ASSIGN_OR_RETURN(Fingerprints all, GatherFingerprints(std::move(fp), options.num_perm));
   std::vector<uint64_t> doc_counts(size);
   const uint64_t my_docs = corpus.size();
   MPI_Gather(&my_docs, 1, MPI_UINT64_T, doc_counts.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
@@ -205,11 +254,6 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   PipelineResult global;
   std::vector<std::string> decision_parts(size);
   if (rank == 0) {
-    Fingerprints all;
-    for (const std::string& part : parts) {
-      DEDUP_ASSIGN_OR_RETURN(Fingerprints f, DecodeFingerprints(part, options.num_perm));
-      all.Append(std::move(f));
-    }
     global = DecideDocuments(std::move(all), options);
     size_t begin = 0;
     for (int r = 0; r < size; ++r) {
@@ -223,11 +267,11 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   // Report: ids of every document, on rank 0.
   std::vector<std::string_view> ids;
   for (size_t d = 0; d < corpus.size(); ++d) ids.push_back(corpus.Id(d));
-  DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> id_parts, GatherBytes(EncodeStrings(ids), 0));
+  DEDUP_ASSIGN_OR_RETURN(const GatheredBytes id_parts, GatherBytes(EncodeStrings(ids), 0));
   if (rank == 0 && status.ok() && !args.report.empty()) {
     std::vector<std::string> all_ids;
-    for (const std::string& part : id_parts) {
-      DEDUP_ASSIGN_OR_RETURN(std::vector<std::string> some, DecodeStrings(part));
+    for (int r = 0; r < id_parts.parts(); ++r) {
+      DEDUP_ASSIGN_OR_RETURN(std::vector<std::string> some, DecodeStrings(id_parts.part(r)));
       for (std::string& id : some) all_ids.push_back(std::move(id));
     }
     status = WriteReport(args.report, global, [&](size_t i) { return std::string_view(all_ids[i]); });

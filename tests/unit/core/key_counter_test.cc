@@ -68,12 +68,26 @@ TEST(KeyCounterTest, FilterAnswersEstimateAtLeastExactly) {
   }
 }
 
-TEST(KeyCounterTest, ExportImportRoundTrips) {
-  KeyCounter a(5000);
-  const CountedKeys added = AddKeys(&a, 3000);
-  KeyCounter b(5000);
-  b.Import(a.Export());
-  for (const uint64_t key : added.keys) EXPECT_EQ(b.Estimate(key), a.Estimate(key));
+// What dedup_mpi does: each process counts its share, the raw tables are
+// summed. The sum must be the table of one counter that saw every Add.
+TEST(KeyCounterTest, MergedTablesEqualOneTableThatCountedAll) {
+  KeyCounter one(5000), a(5000), b(5000);
+  const CountedKeys added = AddKeys(&one, 3000);
+  for (size_t i = 0; i < added.keys.size(); ++i) {
+    for (uint32_t r = 0; r < added.times[i]; ++r) (i % 3 == 0 ? a : b).Add(added.keys[i]);
+  }
+  const uint64_t busy = Mix64(999999999);  // saturates only when merged
+  for (int r = 0; r < 200; ++r) {
+    a.Add(busy);
+    b.Add(busy);
+    one.Add(busy);
+    one.Add(busy);
+  }
+  KeyCounter::MergeCounters(b.RawCounters(), a.RawCounters());
+  ASSERT_EQ(a.RawCounters().size(), one.RawCounters().size());
+  for (size_t i = 0; i < a.RawCounters().size(); ++i) ASSERT_EQ(a.RawCounters()[i], one.RawCounters()[i]) << i;
+  EXPECT_EQ(a.Estimate(busy), 255u);
+  for (const uint64_t key : added.keys) EXPECT_EQ(a.Estimate(key), one.Estimate(key));
 }
 
 }  // namespace
