@@ -1,8 +1,9 @@
 // File: io/compression.cc
 // gzip through zlib (inflate with windowBits 15+16, one reset per member) and
-// zstd through libzstd's streaming API (which walks frames by itself). Output
-// grows geometrically from a size hint and is capped one byte past the limit,
-// so the limit check never needs a second pass.
+// zstd through libzstd's streaming API (which walks frames by itself), each
+// loop written once for both outputs: a string grown geometrically from a
+// size hint and capped one byte past the limit (so the limit check never
+// needs a second pass), or a fixed buffer handed to a callback.
 #include "io/compression.h"
 
 #include <zlib.h>
@@ -12,9 +13,12 @@
 #include <climits>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -48,6 +52,50 @@ size_t OutputCap(size_t max_output_bytes) {
   return max_output_bytes == SIZE_MAX ? SIZE_MAX : max_output_bytes + 1;
 }
 
+// Where the decompressors write, as a template argument. Room() is where the
+// next bytes go (empty once `cap` bytes are held); Commit(n) says n of them
+// were written.
+
+// One string, grown geometrically from a size hint (Decompress).
+class StringOutput {
+ public:
+  StringOutput(size_t hint, size_t cap) : cap_(cap) { out_.resize(std::min(hint, cap)); }
+  std::span<char> Room() {
+    if (!GrowOutput(&out_, produced_, cap_)) return {};
+    return std::span<char>(out_).subspan(produced_);
+  }
+  void Commit(size_t n) { produced_ += n; }
+  size_t produced() const { return produced_; }
+  std::string Take() {
+    out_.resize(produced_);
+    return std::move(out_);
+  }
+
+ private:
+  size_t cap_;
+  std::string out_;
+  size_t produced_ = 0;
+};
+
+// A fixed buffer handed to a callback each time bytes are written into it
+// (DecompressTo): the output is never held whole.
+class ChunkOutput {
+ public:
+  explicit ChunkOutput(absl::FunctionRef<void(std::string_view)> sink) : sink_(sink), buffer_(kChunkBytes) {}
+  std::span<char> Room() { return buffer_; }
+  void Commit(size_t n) {
+    produced_ += n;
+    if (n > 0) sink_(std::string_view(buffer_.data(), n));
+  }
+  size_t produced() const { return produced_; }
+
+ private:
+  static constexpr size_t kChunkBytes = size_t{1} << 20;
+  absl::FunctionRef<void(std::string_view)> sink_;
+  std::vector<char> buffer_;
+  size_t produced_ = 0;
+};
+
 // The gzip trailer's ISIZE (uncompressed size mod 2^32 of the last member),
 // clipped to what deflate can produce: a first allocation that is usually
 // exact for single-member files.
@@ -60,41 +108,35 @@ size_t GzipSizeHint(std::string_view data) {
   return std::min(isize + 1, data.size() * kMaxDeflateRatio);
 }
 
-absl::StatusOr<std::string> DecompressGzip(std::string_view data,
-                                           size_t max_output_bytes) {
+// Inflates every gzip member of data into out.
+template <typename Output>
+absl::Status InflateGzip(std::string_view data, size_t max_output_bytes, Output& out) {
   z_stream zs = {};
   if (inflateInit2(&zs, 15 + 16) != Z_OK) {
     return absl::ResourceExhaustedError("cannot initialise zlib inflate");
   }
   const std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
-  const size_t cap = OutputCap(max_output_bytes);
-  std::string out;
-  out.resize(std::min(GzipSizeHint(data), cap));
-  size_t produced = 0;
   size_t in_pos = 0;
   const auto* in = reinterpret_cast<const Bytef*>(data.data());
   for (;;) {
-    if (!GrowOutput(&out, produced, cap))
-      return OutputLimitError(max_output_bytes);
+    const std::span<char> room = out.Room();
+    if (room.empty()) return OutputLimitError(max_output_bytes);
     // zlib counts in uInt (32 bits): feed huge buffers in slices.
     const size_t in_chunk = std::min<size_t>(data.size() - in_pos, UINT_MAX);
-    const size_t out_chunk = std::min<size_t>(out.size() - produced, UINT_MAX);
+    const size_t out_chunk = std::min<size_t>(room.size(), UINT_MAX);
     zs.next_in = const_cast<Bytef*>(in + in_pos);
     zs.avail_in = static_cast<uInt>(in_chunk);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
+    zs.next_out = reinterpret_cast<Bytef*>(room.data());
     zs.avail_out = static_cast<uInt>(out_chunk);
     const int ret = inflate(&zs, Z_NO_FLUSH);
     in_pos += in_chunk - zs.avail_in;
-    produced += out_chunk - zs.avail_out;
-    if (produced > max_output_bytes) return OutputLimitError(max_output_bytes);
+    out.Commit(out_chunk - zs.avail_out);
+    if (out.produced() > max_output_bytes) return OutputLimitError(max_output_bytes);
     switch (ret) {
       case Z_OK:
         continue;
       case Z_STREAM_END: {
-        if (in_pos == data.size()) {
-          out.resize(produced);
-          return out;
-        }
+        if (in_pos == data.size()) return absl::OkStatus();
         const std::string_view rest = data.substr(in_pos);
         if (rest.size() >= 2 && static_cast<unsigned char>(rest[0]) == 0x1f &&
             static_cast<unsigned char>(rest[1]) == 0x8b) {
@@ -110,8 +152,8 @@ absl::StatusOr<std::string> DecompressGzip(std::string_view data,
                          ": trailing data after the last gzip member"));
       }
       case Z_BUF_ERROR:
-        // No progress: either the output is full (grow and retry) or the
-        // input ran out before the end of the member.
+        // No progress: either the output is full (more room and retry) or
+        // the input ran out before the end of the member.
         if (zs.avail_out == 0 || in_pos < data.size()) continue;
         return absl::DataLossError(
             absl::StrCat("truncated gzip stream at byte ", data.size()));
@@ -130,46 +172,39 @@ absl::StatusOr<std::string> DecompressGzip(std::string_view data,
   }
 }
 
-absl::StatusOr<std::string> DecompressZstd(std::string_view data,
-                                           size_t max_output_bytes) {
+// The first zstd frame's declared size, as a first allocation (it can lie:
+// capped at 64 times the compressed size).
+size_t ZstdSizeHint(std::string_view data) {
+  const unsigned long long declared = ZSTD_getFrameContentSize(data.data(), data.size());
+  if (declared == ZSTD_CONTENTSIZE_UNKNOWN || declared == ZSTD_CONTENTSIZE_ERROR) return kMinOutputChunk;
+  return static_cast<size_t>(std::min<unsigned long long>(
+      declared + 1, std::max<unsigned long long>(data.size(), 1) * 64 + kMinOutputChunk));
+}
+
+// Decodes every zstd frame of data into out.
+template <typename Output>
+absl::Status DecodeZstd(std::string_view data, size_t max_output_bytes, Output& out) {
   const std::unique_ptr<ZSTD_DCtx, size_t (*)(ZSTD_DCtx*)> dctx(
       ZSTD_createDCtx(), ZSTD_freeDCtx);
   if (dctx == nullptr) {
     return absl::ResourceExhaustedError(
         "cannot create zstd decompression context");
   }
-  const size_t cap = OutputCap(max_output_bytes);
-  // The first frame's declared size is only a hint (it can lie): cap it.
-  size_t hint = kMinOutputChunk;
-  const unsigned long long declared =
-      ZSTD_getFrameContentSize(data.data(), data.size());
-  if (declared != ZSTD_CONTENTSIZE_UNKNOWN &&
-      declared != ZSTD_CONTENTSIZE_ERROR) {
-    hint = static_cast<size_t>(std::min<unsigned long long>(
-        declared + 1,
-        std::max<unsigned long long>(data.size(), 1) * 64 + kMinOutputChunk));
-  }
-  std::string out;
-  out.resize(std::min(hint, cap));
   ZSTD_inBuffer in = {data.data(), data.size(), 0};
-  size_t produced = 0;
   for (;;) {
-    if (!GrowOutput(&out, produced, cap))
-      return OutputLimitError(max_output_bytes);
-    ZSTD_outBuffer ob = {out.data(), out.size(), produced};
+    const std::span<char> room = out.Room();
+    if (room.empty()) return OutputLimitError(max_output_bytes);
+    ZSTD_outBuffer ob = {room.data(), room.size(), 0};
     const size_t ret = ZSTD_decompressStream(dctx.get(), &ob, &in);
-    produced = ob.pos;
-    if (produced > max_output_bytes) return OutputLimitError(max_output_bytes);
+    out.Commit(ob.pos);
+    if (out.produced() > max_output_bytes) return OutputLimitError(max_output_bytes);
     if (ZSTD_isError(ret)) {
       return absl::DataLossError(absl::StrCat("corrupt zstd stream at byte ",
                                               in.pos, ": ",
                                               ZSTD_getErrorName(ret)));
     }
     if (ret == 0) {  // a frame is complete and flushed
-      if (in.pos == in.size) {
-        out.resize(produced);
-        return out;
-      }
+      if (in.pos == in.size) return absl::OkStatus();
       continue;
     }
     if (in.pos == in.size && ob.pos < ob.size) {
@@ -269,16 +304,42 @@ std::string_view CompressionName(Compression c) {
 
 absl::StatusOr<std::string> Decompress(Compression c, std::string_view data,
                                        size_t max_output_bytes) {
+  const size_t cap = OutputCap(max_output_bytes);
   switch (c) {
-    case Compression::kGzip:
-      return DecompressGzip(data, max_output_bytes);
-    case Compression::kZstd:
-      return DecompressZstd(data, max_output_bytes);
+    case Compression::kGzip: {
+      StringOutput out(GzipSizeHint(data), cap);
+      const absl::Status status = InflateGzip(data, max_output_bytes, out);
+      if (!status.ok()) return status;
+      return out.Take();
+    }
+    case Compression::kZstd: {
+      StringOutput out(ZstdSizeHint(data), cap);
+      const absl::Status status = DecodeZstd(data, max_output_bytes, out);
+      if (!status.ok()) return status;
+      return out.Take();
+    }
     case Compression::kNone:
       break;
   }
   if (data.size() > max_output_bytes) return OutputLimitError(max_output_bytes);
   return std::string(data);
+}
+
+absl::Status DecompressTo(Compression c, std::string_view data,
+                          absl::FunctionRef<void(std::string_view)> sink,
+                          size_t max_output_bytes) {
+  ChunkOutput out(sink);
+  switch (c) {
+    case Compression::kGzip:
+      return InflateGzip(data, max_output_bytes, out);
+    case Compression::kZstd:
+      return DecodeZstd(data, max_output_bytes, out);
+    case Compression::kNone:
+      break;
+  }
+  if (data.size() > max_output_bytes) return OutputLimitError(max_output_bytes);
+  if (!data.empty()) sink(data);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> Compress(Compression c, std::string_view data,

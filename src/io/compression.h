@@ -1,7 +1,7 @@
 // File: io/compression.h
 // Whole-buffer gzip and zstd (de)compression over zlib and libzstd, with
-// format detection by magic bytes. Streaming readers are not provided here:
-// callers hold the compressed input in memory (usually an mmap).
+// format detection by magic bytes. The compressed input is held whole
+// (usually an mmap); the output is returned whole or streamed to a callback.
 #ifndef DEDUP_IO_COMPRESSION_H_
 #define DEDUP_IO_COMPRESSION_H_
 
@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace dedup {
@@ -39,6 +41,13 @@ std::string_view CompressionName(Compression c);
 // Thread-safe; allocates its own codec state per call.
 absl::StatusOr<std::string> Decompress(Compression c, std::string_view data,
                                        size_t max_output_bytes = SIZE_MAX);
+
+// The same, without holding the output: it goes to sink in order, in pieces
+// of at most 1 MiB (kNone: data itself, at once). The same errors; bytes
+// before an error have already gone to sink.
+absl::Status DecompressTo(Compression c, std::string_view data,
+                          absl::FunctionRef<void(std::string_view)> sink,
+                          size_t max_output_bytes = SIZE_MAX);
 
 // Compresses a whole buffer into one gzip member or one zstd frame (with the
 // content size recorded). level 0 means the library default (gzip 6,

@@ -120,11 +120,12 @@ absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_pa
   DEDUP_ASSIGN_OR_RETURN(input.buffer, ReadInput(path));
   input.compression = DetectCompression(input.buffer.bytes().substr(0, 8));
   if (input.compression != Compression::kNone) {
-    auto decompressed = Decompress(input.compression, input.buffer.bytes());
-    if (!decompressed.ok()) {
-      return absl::Status(decompressed.status().code(), absl::StrCat(path, ": ", decompressed.status().message()));
-    }
-    input.buffer = InputBuffer::FromString(*std::move(decompressed));
+    // Large outputs go to a temporary file as they come (see InputBuilder).
+    InputBuilder decompressed;
+    const absl::Status status = DecompressTo(input.compression, input.buffer.bytes(),
+                                             [&](std::string_view chunk) { decompressed.Append(chunk); });
+    if (!status.ok()) return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+    input.buffer = decompressed.Finish();
   }
   const std::string_view bytes = input.buffer.bytes();
   input.format = options_.format;

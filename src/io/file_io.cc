@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -71,25 +72,17 @@ absl::Status ErrnoError(absl::string_view path, int err,
 }
 
 // Reads fd to EOF into *out; `size_hint` pre-sizes the buffer.
-absl::Status ReadAll(int fd, absl::string_view path, size_t size_hint,
-                     std::string* out) {
-  size_t used = 0;
-  out->resize(std::max(size_hint + 1, kReadChunkBytes));
+absl::Status ReadAll(int fd, absl::string_view path, InputBuilder* out) {
+  std::vector<char> chunk(kReadChunkBytes);
   for (;;) {
-    if (used == out->size()) out->resize(out->size() * 2);
-    const ssize_t n = ::read(fd, out->data() + used, out->size() - used);
+    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      out->clear();
-      return ErrnoError(path, err);
+      return ErrnoError(path, errno);
     }
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
+    if (n == 0) return absl::OkStatus();
+    out->Append(std::string_view(chunk.data(), static_cast<size_t>(n)));
   }
-  out->resize(used);
-  out->shrink_to_fit();
-  return absl::OkStatus();
 }
 
 // ---- Temporary-file registry ---------------------------------------------
@@ -205,11 +198,131 @@ InputBuffer InputBuffer::FromString(std::string bytes) {
   return buffer;
 }
 
+// ---- InputBuilder ---------------------------------------------------------
+
+namespace {
+
+// Writes all of bytes at fd's offset; errno on failure.
+bool WriteFully(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), std::min<size_t>(bytes.size(), size_t{1} << 30));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// An unlinked temporary file in $TMPDIR (else /tmp), open for reading and
+// writing; -1 with errno on failure. No name at all where the file system
+// allows it (O_TMPFILE); else a name that is unlinked at once.
+int OpenUnlinkedTemporary() {
+  const char* env = std::getenv("TMPDIR");
+  const std::string dir = env != nullptr && *env != '\0' ? env : "/tmp";
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+    std::string name = dir + "/.dedup-input-XXXXXX";
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd >= 0) ::unlink(name.c_str());
+  }
+  return fd;
+}
+
+}  // namespace
+
+InputBuilder::~InputBuilder() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void InputBuilder::Append(std::string_view bytes) {
+  if (fd_ < 0) {
+    memory_.append(bytes);
+    if (memory_.size() >= spill_at_ && !spill_failed_) Spill();
+    return;
+  }
+  if (WriteFully(fd_, bytes)) {
+    file_size_ += bytes.size();
+    return;
+  }
+  Unspill();
+  memory_.append(bytes);
+}
+
+void InputBuilder::Spill() {
+  fd_ = OpenUnlinkedTemporary();
+  if (fd_ < 0) {
+    spill_failed_ = true;
+    return;
+  }
+  if (!WriteFully(fd_, memory_)) {
+    ::close(fd_);
+    fd_ = -1;
+    spill_failed_ = true;
+    return;
+  }
+  file_size_ = memory_.size();
+  memory_ = std::string();
+}
+
+void InputBuilder::Unspill() {
+  std::string bytes(file_size_, '\0');
+  for (size_t done = 0; done < bytes.size();) {
+    const ssize_t n = ::pread(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    // The file was written moments ago: a read error leaves a hole of NULs
+    // rather than losing the rest of the input.
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd_);
+  fd_ = -1;
+  file_size_ = 0;
+  spill_failed_ = true;
+  memory_ = std::move(bytes);
+}
+
+InputBuffer InputBuilder::Finish() {
+  InputBuffer buffer;
+  if (fd_ >= 0) {
+    void* map = ::mmap(nullptr, file_size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (map != MAP_FAILED) {
+      ::madvise(map, file_size_, MADV_SEQUENTIAL);
+      buffer.map_ = map;
+      buffer.map_size_ = file_size_;
+      ::close(fd_);
+      fd_ = -1;
+      file_size_ = 0;
+      return buffer;
+    }
+    Unspill();
+  }
+  buffer.owned_ = std::move(memory_);
+  memory_ = std::string();
+  return buffer;
+}
+
 absl::StatusOr<InputBuffer> ReadInput(const std::string& path) {
   InputBuffer buffer;
   if (path == "-") {
-    DEDUP_RETURN_IF_ERROR(ReadAll(STDIN_FILENO, path, 0, &buffer.owned_));
-    return buffer;
+    // `dedup < file` is mapped like a named file, when read from its start.
+    struct stat st;
+    if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        ::lseek(STDIN_FILENO, 0, SEEK_CUR) == 0) {
+      const size_t size = static_cast<size_t>(st.st_size);
+      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, STDIN_FILENO, 0);
+      if (map != MAP_FAILED) {
+        ::madvise(map, size, MADV_SEQUENTIAL);
+        buffer.map_ = map;
+        buffer.map_size_ = size;
+        return buffer;
+      }
+    }
+    InputBuilder builder;
+    DEDUP_RETURN_IF_ERROR(ReadAll(STDIN_FILENO, path, &builder));
+    return builder.Finish();
   }
   int fd;
   do {
@@ -238,11 +351,11 @@ absl::StatusOr<InputBuffer> ReadInput(const std::string& path) {
     }
     // Fall through: some file systems cannot be mapped.
   }
-  const size_t hint = S_ISREG(st.st_mode) ? static_cast<size_t>(st.st_size) : 0;
-  const absl::Status status = ReadAll(fd, path, hint, &buffer.owned_);
+  InputBuilder builder;
+  const absl::Status status = ReadAll(fd, path, &builder);
   ::close(fd);
   if (!status.ok()) return status;
-  return buffer;
+  return builder.Finish();
 }
 
 // ---- ListFilesRecursive ---------------------------------------------------

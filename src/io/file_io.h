@@ -19,8 +19,8 @@
 namespace dedup {
 
 // Read-only bytes of a whole input. Regular files are mapped (MAP_PRIVATE,
-// MADV_SEQUENTIAL); pipes, terminals, stdin and size-0 files (/proc) are read
-// into memory. Movable, not copyable; unmaps in the destructor. bytes() stays
+// MADV_SEQUENTIAL); pipes, terminals and size-0 files (/proc) are read into
+// memory (and large ones then moved to a temporary file). Movable, not copyable; unmaps in the destructor. bytes() stays
 // valid until the buffer is destroyed or moved from (a moved-to buffer gives
 // the same bytes, possibly at another address for small owned buffers).
 // A mapped file that another process truncates while it is mapped raises
@@ -51,6 +51,7 @@ class InputBuffer {
 
  private:
   friend absl::StatusOr<InputBuffer> ReadInput(const std::string& path);
+  friend class InputBuilder;
   void Reset();
 
   void* map_ = nullptr;
@@ -58,7 +59,45 @@ class InputBuffer {
   std::string owned_;
 };
 
-// Reads a whole input; "-" means stdin. Errors start with the path ("-" for
+// Inputs produced in memory (decompressed, or read from a pipe) at least this
+// large go to a temporary file (InputBuilder).
+inline constexpr size_t kSpillInputBytes = size_t{64} << 20;
+
+// An InputBuffer built from bytes that arrive in pieces (a decompressor's
+// output, a pipe's reads): in memory up to spill_at bytes, then in an
+// unlinked temporary file in $TMPDIR (else /tmp), which Finish() maps like a
+// regular input file. The passes can then drop pages behind them
+// (ReleasePages) instead of holding the whole input in memory: compressed
+// and piped inputs cost what named files cost. When the file cannot be made
+// or written (no such directory, no space) the bytes stay in memory.
+class InputBuilder {
+ public:
+  explicit InputBuilder(size_t spill_at = kSpillInputBytes) : spill_at_(spill_at) {}
+  InputBuilder(const InputBuilder&) = delete;
+  InputBuilder& operator=(const InputBuilder&) = delete;
+  ~InputBuilder();
+
+  void Append(std::string_view bytes);
+  size_t size() const { return fd_ >= 0 ? file_size_ : memory_.size(); }
+  bool spilled() const { return fd_ >= 0; }
+  // Every byte appended; the builder is left empty.
+  InputBuffer Finish();
+
+ private:
+  // Moves memory_ to a new temporary file; on failure, stays in memory for good.
+  void Spill();
+  // Reads the file back into memory_ after a failed write, and closes it.
+  void Unspill();
+
+  size_t spill_at_;
+  std::string memory_;
+  int fd_ = -1;
+  size_t file_size_ = 0;
+  bool spill_failed_ = false;
+};
+
+// Reads a whole input; "-" means stdin (mapped when it is a regular file read
+// from its start; else read, and spilled to a temporary file when large). Errors start with the path ("-" for
 // stdin): NotFound "PATH: no such file", PermissionDenied
 // "PATH: permission denied", InvalidArgument "PATH: is a directory", other
 // errno values as "PATH: <strerror text>".

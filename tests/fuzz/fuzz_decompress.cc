@@ -1,7 +1,8 @@
 // File: tests/fuzz/fuzz_decompress.cc
 // Decompress (gzip and zstd, whatever the magic) never crashes, never
 // returns more than the 1 MiB limit, fails only with DataLoss or
-// ResourceExhausted, and what it returns survives a compress round trip.
+// ResourceExhausted, and what it returns survives a compress round trip;
+// DecompressTo streams the same bytes or fails the same way.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -27,6 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
        {dedup::Compression::kGzip, dedup::Compression::kZstd}) {
     const absl::StatusOr<std::string> out =
         dedup::Decompress(c, input, kMaxOutputBytes);
+    // The streamed output is the same bytes, or fails the same way.
+    std::string streamed;
+    const absl::Status streamed_status = dedup::DecompressTo(
+        c, input, [&](std::string_view piece) { streamed += piece; }, kMaxOutputBytes);
+    Check(streamed_status == out.status());
+    Check(!out.ok() || streamed == *out);
     if (!out.ok()) {
       Check(out.status().code() == absl::StatusCode::kDataLoss ||
             out.status().code() == absl::StatusCode::kResourceExhausted);

@@ -1,8 +1,10 @@
 // File: tests/unit/io/compression_test.cc
 // Detection, gzip/zstd round trips, concatenated members and frames,
-// truncation and corruption (DataLoss with the byte offset), output limits.
+// truncation and corruption (DataLoss with the byte offset), output limits;
+// DecompressTo against Decompress.
 #include "io/compression.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -124,6 +126,65 @@ TEST_P(RoundTripTest, BombStopsAtTheLimit) {
   const std::string packed = MustCompress(c, std::string(size_t{64} << 20, 0));
   absl::StatusOr<std::string> out = Decompress(c, packed, size_t{1} << 20);
   EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+// DecompressTo's pieces, joined; and how many there were and the largest.
+struct Streamed {
+  absl::Status status;
+  std::string bytes;
+  size_t pieces = 0;
+  size_t largest = 0;
+};
+
+Streamed DecompressStreamed(Compression c, std::string_view data, size_t limit = SIZE_MAX) {
+  Streamed out;
+  out.status = DecompressTo(
+      c, data,
+      [&](std::string_view piece) {
+        out.bytes += piece;
+        ++out.pieces;
+        out.largest = std::max(out.largest, piece.size());
+      },
+      limit);
+  return out;
+}
+
+TEST_P(RoundTripTest, StreamedOutputEqualsTheWholeOne) {
+  const Compression c = GetParam();
+  for (const size_t size : {size_t{0}, size_t{100}, size_t{3} << 20}) {
+    const std::string data = SampleText(size, size);
+    const std::string packed = MustCompress(c, data) + MustCompress(c, data.substr(0, size / 3));
+    const absl::StatusOr<std::string> whole = Decompress(c, packed);
+    ASSERT_TRUE(whole.ok()) << whole.status();
+    const Streamed streamed = DecompressStreamed(c, packed);
+    ASSERT_TRUE(streamed.status.ok()) << streamed.status;
+    EXPECT_EQ(streamed.bytes, *whole) << size;
+    if (c != Compression::kNone) {
+      EXPECT_LE(streamed.largest, size_t{1} << 20);
+      if (size > 0) EXPECT_GE(streamed.pieces, whole->size() >> 20);
+    }
+  }
+}
+
+TEST_P(RoundTripTest, StreamedOutputLimit) {
+  const Compression c = GetParam();
+  const std::string data = SampleText(10000, 3);
+  const std::string packed = MustCompress(c, data);
+  EXPECT_TRUE(DecompressStreamed(c, packed, data.size()).status.ok());
+  const Streamed over = DecompressStreamed(c, packed, data.size() - 1);
+  EXPECT_EQ(over.status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(std::string(over.status.message()), "decompressed size exceeds the limit of 9999 bytes");
+}
+
+TEST_P(CodecTest, StreamedTruncationIsTheSameError) {
+  const Compression c = GetParam();
+  const std::string packed = MustCompress(c, SampleText(5000, 7));
+  for (size_t len = 0; len < packed.size(); len += 7) {
+    const absl::StatusOr<std::string> whole = Decompress(c, packed.substr(0, len));
+    const Streamed streamed = DecompressStreamed(c, packed.substr(0, len));
+    ASSERT_FALSE(streamed.status.ok()) << len;
+    EXPECT_EQ(streamed.status, whole.status()) << len;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(AllFormats, RoundTripTest,

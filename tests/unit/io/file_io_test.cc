@@ -1,16 +1,20 @@
 // File: tests/unit/io/file_io_test.cc
-// ReadInput (mmap, empty, stdin pipe, errors), ListFilesRecursive order and
+// ReadInput (mmap, empty, stdin pipe and file, errors), spilling in-memory
+// inputs to a temporary file, ListFilesRecursive order and
 // filtering, WriteFileAtomic / AtomicFileWriter replacement and cleanup.
 #include "io/file_io.h"
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -148,6 +152,120 @@ TEST_F(FileIoTest, FromStringOwnsBytes) {
   InputBuffer b = InputBuffer::FromString("abc");
   EXPECT_EQ(b.bytes(), "abc");
   EXPECT_FALSE(b.is_mapped());
+}
+
+// Counts the directory's entries (hidden ones too).
+size_t CountEntries(const std::string& dir) {
+  size_t n = 0;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return 0;
+  while (const dirent* e = ::readdir(d)) n += std::string(e->d_name) != "." && std::string(e->d_name) != "..";
+  ::closedir(d);
+  return n;
+}
+
+// Sets an environment variable for a scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (old_.has_value()) ::setenv(name_, old_->c_str(), 1);
+    else ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+// Lines "0\n1\n2\n..." up to about `bytes`.
+std::string Numbers(size_t bytes) {
+  std::string data;
+  for (int i = 0; data.size() < bytes; ++i) data += std::to_string(i) + "\n";
+  return data;
+}
+
+TEST_F(FileIoTest, BuilderSpillsToAnUnnamedFileAndMapsIt) {
+  const ScopedEnv tmpdir("TMPDIR", dir_);
+  const std::string data = Numbers(1 << 20);
+  InputBuilder builder(/*spill_at=*/100'000);
+  for (size_t at = 0; at < data.size(); at += 7'777) {
+    builder.Append(std::string_view(data).substr(at, 7'777));
+    EXPECT_EQ(builder.spilled(), std::min(at + 7'777, data.size()) >= 100'000) << at;
+  }
+  EXPECT_EQ(builder.size(), data.size());
+  const InputBuffer in = builder.Finish();
+  EXPECT_TRUE(in.is_mapped());
+  EXPECT_EQ(in.bytes(), data);
+  EXPECT_EQ(CountEntries(dir_), 0u) << "the temporary file must have no name";
+  in.ReleasePages(0, data.size());  // dropped pages come back from the file
+  EXPECT_EQ(in.bytes(), data);
+  EXPECT_EQ(builder.size(), 0u);
+}
+
+TEST_F(FileIoTest, BuilderBelowTheThresholdStaysInMemory) {
+  const ScopedEnv tmpdir("TMPDIR", dir_);
+  InputBuilder builder(/*spill_at=*/1000);
+  builder.Append(std::string(999, 'x'));
+  const InputBuffer in = builder.Finish();
+  EXPECT_FALSE(in.is_mapped());
+  EXPECT_EQ(in.bytes(), std::string(999, 'x'));
+}
+
+TEST_F(FileIoTest, BuilderWithoutATemporaryDirectoryKeepsEverything) {
+  const ScopedEnv tmpdir("TMPDIR", Path("no-such-dir"));
+  const std::string data = Numbers(50'000);
+  InputBuilder builder(/*spill_at=*/1000);
+  for (size_t at = 0; at < data.size(); at += 3000) builder.Append(std::string_view(data).substr(at, 3000));
+  EXPECT_FALSE(builder.spilled());
+  const InputBuffer in = builder.Finish();
+  EXPECT_FALSE(in.is_mapped());
+  EXPECT_EQ(in.bytes(), data);
+}
+
+// A write that fails once the file has started (here the file-size limit,
+// standing in for a full disk): what was written comes back into memory and
+// nothing is lost.
+TEST_F(FileIoTest, BuilderFallsBackToMemoryWhenTheFileCannotGrow) {
+  const ScopedEnv tmpdir("TMPDIR", dir_);
+  const std::string data = Numbers(1 << 20);
+  struct rlimit old_limit;
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  const auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit limit = old_limit;
+  limit.rlim_cur = 256 << 10;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &limit), 0);
+  InputBuilder builder(/*spill_at=*/100'000);
+  bool was_spilled = false;
+  for (size_t at = 0; at < data.size(); at += 10'000) {
+    builder.Append(std::string_view(data).substr(at, 10'000));
+    was_spilled |= builder.spilled();
+  }
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &old_limit), 0);
+  std::signal(SIGXFSZ, old_handler);
+  EXPECT_TRUE(was_spilled);
+  EXPECT_FALSE(builder.spilled());
+  const InputBuffer in = builder.Finish();
+  EXPECT_FALSE(in.is_mapped());
+  EXPECT_EQ(in.bytes(), data);
+}
+
+TEST_F(FileIoTest, StdinFromARegularFileIsMapped) {
+  Put("in.txt", "line one\nline two\n");
+  const int saved_stdin = ::dup(STDIN_FILENO);
+  const int fd = ::open(Path("in.txt").c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ::dup2(fd, STDIN_FILENO);
+  ::close(fd);
+  absl::StatusOr<InputBuffer> in = ReadInput("-");
+  ::dup2(saved_stdin, STDIN_FILENO);
+  ::close(saved_stdin);
+  ASSERT_TRUE(in.ok()) << in.status();
+  EXPECT_TRUE(in->is_mapped());
+  EXPECT_EQ(in->bytes(), "line one\nline two\n");
 }
 
 TEST_F(FileIoTest, ListFilesRecursiveSortsWholePathsAndSkipsHidden) {
