@@ -65,20 +65,22 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
         input.num_docs > 0)
       continue;
     const std::string path = to_dir ? (fs::path(args.output) / input.rel_path).string() : args.output;
-    if (input.compression != Compression::kNone) {
-      // Whole-buffer compression: the cleaned text is held once.
-      StringSink sink;
-      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink, args.threads));
-      DEDUP_ASSIGN_OR_RETURN(const std::string bytes, Compress(input.compression, sink.str()));
-      DEDUP_RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
+    // Streamed into the temporary (through a 1 MiB buffer, compressed on
+    // the way when the input was), then renamed: never held whole.
+    AtomicFileWriter writer;
+    DEDUP_RETURN_IF_ERROR(writer.Open(path));
+    FileSink file(&writer);
+    if (input.compression == Compression::kNone) {
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, file, args.threads));
     } else {
-      // Streamed through a 1 MiB buffer into the temporary, then renamed.
-      AtomicFileWriter writer;
-      DEDUP_RETURN_IF_ERROR(writer.Open(path));
-      FileSink sink(&writer);
+      DEDUP_ASSIGN_OR_RETURN(const std::unique_ptr<StreamCompressor> compressor,
+                             StreamCompressor::Create(input.compression, /*level=*/0,
+                                                      [&](std::string_view bytes) { return file.Append(bytes); }));
+      CompressingSink sink(compressor.get());
       DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink, args.threads));
-      DEDUP_RETURN_IF_ERROR(writer.Commit());
+      DEDUP_RETURN_IF_ERROR(sink.Finish());
     }
+    DEDUP_RETURN_IF_ERROR(writer.Commit());
     if (!to_dir) break;
   }
   return absl::OkStatus();

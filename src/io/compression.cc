@@ -214,70 +214,132 @@ absl::Status DecodeZstd(std::string_view data, size_t max_output_bytes, Output& 
   }
 }
 
-absl::StatusOr<std::string> CompressGzip(std::string_view data, int level) {
-  z_stream zs = {};
-  const int zlevel = level == 0 ? Z_DEFAULT_COMPRESSION : level;
-  if (level < 0 || level > 9 ||
-      deflateInit2(&zs, zlevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) !=
-          Z_OK) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid gzip compression level ", level, " (valid: 0-9)"));
+// The compressors' output goes through a fixed buffer to the callback.
+constexpr size_t kStreamChunkBytes = size_t{1} << 20;
+
+class PassThrough : public StreamCompressor {
+ public:
+  explicit PassThrough(Output out) : out_(std::move(out)) {}
+  absl::Status Add(std::string_view bytes) override { return bytes.empty() ? absl::OkStatus() : out_(bytes); }
+  absl::Status Finish() override { return absl::OkStatus(); }
+
+ private:
+  Output out_;
+};
+
+class GzipStreamCompressor : public StreamCompressor {
+ public:
+  explicit GzipStreamCompressor(Output out) : out_(std::move(out)), buffer_(kStreamChunkBytes) {}
+  ~GzipStreamCompressor() override {
+    if (initialised_) deflateEnd(&zs_);
   }
-  const std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, deflateEnd);
-  std::string out;
-  out.resize(deflateBound(&zs, data.size()));
-  size_t in_pos = 0;
-  size_t produced = 0;
-  for (;;) {
-    if (produced == out.size()) out.resize(out.size() * 2 + kMinOutputChunk);
-    const size_t in_chunk = std::min<size_t>(data.size() - in_pos, UINT_MAX);
-    const size_t out_chunk = std::min<size_t>(out.size() - produced, UINT_MAX);
-    const bool last = in_pos + in_chunk == data.size();
-    zs.next_in =
-        reinterpret_cast<Bytef*>(const_cast<char*>(data.data()) + in_pos);
-    zs.avail_in = static_cast<uInt>(in_chunk);
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
-    zs.avail_out = static_cast<uInt>(out_chunk);
-    const int ret = deflate(&zs, last ? Z_FINISH : Z_NO_FLUSH);
-    in_pos += in_chunk - zs.avail_in;
-    produced += out_chunk - zs.avail_out;
-    if (ret == Z_STREAM_END) break;
-    if (ret != Z_OK && ret != Z_BUF_ERROR) {
-      return absl::InternalError(absl::StrCat("zlib deflate failed: ", ret));
+  absl::Status Init(int level) {
+    const int zlevel = level == 0 ? Z_DEFAULT_COMPRESSION : level;
+    if (level < 0 || level > 9 || deflateInit2(&zs_, zlevel, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+      return absl::InvalidArgumentError(absl::StrCat("invalid gzip compression level ", level, " (valid: 0-9)"));
+    }
+    initialised_ = true;
+    return absl::OkStatus();
+  }
+  absl::Status Add(std::string_view bytes) override {
+    // zlib counts in uInt (32 bits): huge pieces go in slices.
+    while (!bytes.empty()) {
+      const size_t take = std::min<size_t>(bytes.size(), UINT_MAX);
+      if (absl::Status status = Deflate(bytes.substr(0, take), Z_NO_FLUSH); !status.ok()) return status;
+      bytes.remove_prefix(take);
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Finish() override { return Deflate({}, Z_FINISH); }
+
+ private:
+  // Runs deflate over input until it is consumed (and, for Z_FINISH, the
+  // member is complete), handing each full or final buffer to out_.
+  absl::Status Deflate(std::string_view input, int flush) {
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+    zs_.avail_in = static_cast<uInt>(input.size());
+    for (;;) {
+      zs_.next_out = reinterpret_cast<Bytef*>(buffer_.data());
+      zs_.avail_out = static_cast<uInt>(buffer_.size());
+      const int ret = deflate(&zs_, flush);
+      if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
+        return absl::InternalError(absl::StrCat("zlib deflate failed: ", ret));
+      }
+      const size_t made = buffer_.size() - zs_.avail_out;
+      if (made > 0) {
+        if (absl::Status status = out_(std::string_view(buffer_.data(), made)); !status.ok()) return status;
+      }
+      if (flush == Z_FINISH ? ret == Z_STREAM_END : (zs_.avail_in == 0 && zs_.avail_out > 0)) {
+        return absl::OkStatus();
+      }
     }
   }
-  out.resize(produced);
-  return out;
-}
 
-absl::StatusOr<std::string> CompressZstd(std::string_view data, int level) {
-  if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid zstd compression level ", level, " (valid: ", ZSTD_minCLevel(),
-        " to ", ZSTD_maxCLevel(), ")"));
+  Output out_;
+  std::vector<char> buffer_;
+  z_stream zs_ = {};
+  bool initialised_ = false;
+};
+
+class ZstdStreamCompressor : public StreamCompressor {
+ public:
+  explicit ZstdStreamCompressor(Output out)
+      : out_(std::move(out)), buffer_(kStreamChunkBytes), cctx_(ZSTD_createCCtx(), ZSTD_freeCCtx) {}
+  absl::Status Init(int level) {
+    if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) {
+      return absl::InvalidArgumentError(absl::StrCat("invalid zstd compression level ", level, " (valid: ",
+                                                     ZSTD_minCLevel(), " to ", ZSTD_maxCLevel(), ")"));
+    }
+    if (cctx_ == nullptr) return absl::ResourceExhaustedError("cannot create zstd compression context");
+    // Level 0 is zstd's own default (3). A checksum, as the zstd CLI writes.
+    ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(cctx_.get(), ZSTD_c_checksumFlag, 1);
+    return absl::OkStatus();
   }
-  const std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx(
-      ZSTD_createCCtx(), ZSTD_freeCCtx);
-  if (cctx == nullptr) {
-    return absl::ResourceExhaustedError(
-        "cannot create zstd compression context");
+  absl::Status Add(std::string_view bytes) override { return Compress(bytes, ZSTD_e_continue); }
+  absl::Status Finish() override { return Compress({}, ZSTD_e_end); }
+
+ private:
+  absl::Status Compress(std::string_view input, ZSTD_EndDirective mode) {
+    ZSTD_inBuffer in = {input.data(), input.size(), 0};
+    for (;;) {
+      ZSTD_outBuffer ob = {buffer_.data(), buffer_.size(), 0};
+      const size_t left = ZSTD_compressStream2(cctx_.get(), &ob, &in, mode);
+      if (ZSTD_isError(left)) {
+        return absl::InternalError(absl::StrCat("zstd compression failed: ", ZSTD_getErrorName(left)));
+      }
+      if (ob.pos > 0) {
+        if (absl::Status status = out_(std::string_view(buffer_.data(), ob.pos)); !status.ok()) return status;
+      }
+      // e_continue: done once the input is consumed; e_end: once flushed.
+      if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) return absl::OkStatus();
+    }
   }
-  // Level 0 is zstd's own "default" (3). A checksum, as the zstd CLI writes.
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
-  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
-  std::string out;
-  out.resize(ZSTD_compressBound(data.size()));
-  const size_t n = ZSTD_compress2(cctx.get(), out.data(), out.size(),
-                                  data.data(), data.size());
-  if (ZSTD_isError(n)) {
-    return absl::InternalError(
-        absl::StrCat("zstd compression failed: ", ZSTD_getErrorName(n)));
-  }
-  out.resize(n);
-  return out;
-}
+
+  Output out_;
+  std::vector<char> buffer_;
+  std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx_;
+};
 
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<StreamCompressor>> StreamCompressor::Create(Compression c, int level, Output out) {
+  switch (c) {
+    case Compression::kGzip: {
+      auto gzip = std::make_unique<GzipStreamCompressor>(std::move(out));
+      if (absl::Status status = gzip->Init(level); !status.ok()) return status;
+      return gzip;
+    }
+    case Compression::kZstd: {
+      auto zstd = std::make_unique<ZstdStreamCompressor>(std::move(out));
+      if (absl::Status status = zstd->Init(level); !status.ok()) return status;
+      return zstd;
+    }
+    case Compression::kNone:
+      break;
+  }
+  return std::make_unique<PassThrough>(std::move(out));
+}
 
 Compression DetectCompression(std::string_view head) {
   const auto* b = reinterpret_cast<const unsigned char*>(head.data());
@@ -344,15 +406,16 @@ absl::Status DecompressTo(Compression c, std::string_view data,
 
 absl::StatusOr<std::string> Compress(Compression c, std::string_view data,
                                      int level) {
-  switch (c) {
-    case Compression::kGzip:
-      return CompressGzip(data, level);
-    case Compression::kZstd:
-      return CompressZstd(data, level);
-    case Compression::kNone:
-      break;
-  }
-  return std::string(data);
+  std::string out;
+  absl::StatusOr<std::unique_ptr<StreamCompressor>> compressor =
+      StreamCompressor::Create(c, level, [&](std::string_view bytes) {
+        out.append(bytes);
+        return absl::OkStatus();
+      });
+  if (!compressor.ok()) return compressor.status();
+  if (absl::Status status = (*compressor)->Add(data); !status.ok()) return status;
+  if (absl::Status status = (*compressor)->Finish(); !status.ok()) return status;
+  return out;
 }
 
 }  // namespace dedup

@@ -7,6 +7,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -43,17 +45,36 @@ absl::StatusOr<std::string> Decompress(Compression c, std::string_view data,
                                        size_t max_output_bytes = SIZE_MAX);
 
 // The same, without holding the output: it goes to sink in order, in pieces
-// of at most 1 MiB (kNone: data itself, at once). The same errors; bytes
-// before an error have already gone to sink.
+// of at most 1 MiB (kNone: data itself, at once). The same errors, except
+// that the offset N of a corrupt zstd stream (where libzstd stopped reading)
+// can differ, as it depends on the output buffer; bytes before an error have
+// already gone to sink.
 absl::Status DecompressTo(Compression c, std::string_view data,
                           absl::FunctionRef<void(std::string_view)> sink,
                           size_t max_output_bytes = SIZE_MAX);
 
-// Compresses a whole buffer into one gzip member or one zstd frame (with the
-// content size recorded). level 0 means the library default (gzip 6,
+// Compresses a whole buffer into one gzip member or one zstd frame, as
+// StreamCompressor does. level 0 means the library default (gzip 6,
 // zstd 3). InvalidArgument for a level the library rejects.
 absl::StatusOr<std::string> Compress(Compression c, std::string_view data,
                                      int level = 0);
+
+// Compresses bytes that arrive in pieces into one gzip member or one zstd
+// frame (with a checksum, as Compress writes; without the content size, which
+// is not known up front), handing the compressed bytes to `out` as they are
+// made: neither side is ever held whole. kNone hands the bytes on as they are.
+class StreamCompressor {
+ public:
+  using Output = std::function<absl::Status(std::string_view)>;
+  // Levels as Compress (0: the library default); InvalidArgument for a level
+  // the library rejects.
+  static absl::StatusOr<std::unique_ptr<StreamCompressor>> Create(Compression c, int level, Output out);
+  virtual ~StreamCompressor() = default;
+  // Compresses bytes; some output may wait for later calls.
+  virtual absl::Status Add(std::string_view bytes) = 0;
+  // Ends the member or frame and hands over the rest. Called once, last.
+  virtual absl::Status Finish() = 0;
+};
 
 }  // namespace dedup
 

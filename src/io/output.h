@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "core/pipeline.h"
 #include "io/corpus.h"
+#include "io/compression.h"
 #include "io/file_io.h"
 
 namespace dedup {
@@ -52,6 +53,18 @@ class FileSink : public ByteSink {
 
  private:
   AtomicFileWriter* writer_;
+};
+
+// Compresses what it is given into another sink's input (a mirrored .gz or
+// .zst output, written as it is rendered). Finish() ends the stream.
+class CompressingSink : public ByteSink {
+ public:
+  explicit CompressingSink(StreamCompressor* compressor) : compressor_(compressor) {}
+  absl::Status Append(std::string_view bytes) override { return compressor_->Add(bytes); }
+  absl::Status Finish() { return compressor_->Finish(); }
+
+ private:
+  StreamCompressor* compressor_;
 };
 
 // Buffered writes to a stdio stream. A closed pipe (EPIPE) is reported as

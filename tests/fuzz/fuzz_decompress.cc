@@ -2,7 +2,7 @@
 // Decompress (gzip and zstd, whatever the magic) never crashes, never
 // returns more than the 1 MiB limit, fails only with DataLoss or
 // ResourceExhausted, and what it returns survives a compress round trip;
-// DecompressTo streams the same bytes or fails the same way.
+// DecompressTo streams the same bytes or fails too.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -28,11 +28,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
        {dedup::Compression::kGzip, dedup::Compression::kZstd}) {
     const absl::StatusOr<std::string> out =
         dedup::Decompress(c, input, kMaxOutputBytes);
-    // The streamed output is the same bytes, or fails the same way.
+    // The streamed output is the same bytes, or fails too: with the same
+    // code, unless one of them met the output limit first (the decoders stop
+    // at different points; a corrupt zstd frame's offset can differ too: see
+    // compression.h).
     std::string streamed;
     const absl::Status streamed_status = dedup::DecompressTo(
         c, input, [&](std::string_view piece) { streamed += piece; }, kMaxOutputBytes);
-    Check(streamed_status == out.status());
+    Check(streamed_status.ok() == out.ok());
+    Check(out.ok() || streamed_status.code() == out.status().code() ||
+          streamed_status.code() == absl::StatusCode::kResourceExhausted ||
+          out.status().code() == absl::StatusCode::kResourceExhausted);
     Check(!out.ok() || streamed == *out);
     if (!out.ok()) {
       Check(out.status().code() == absl::StatusCode::kDataLoss ||

@@ -1,11 +1,13 @@
 // File: tests/unit/io/compression_test.cc
 // Detection, gzip/zstd round trips, concatenated members and frames,
 // truncation and corruption (DataLoss with the byte offset), output limits;
-// DecompressTo against Decompress.
+// DecompressTo against Decompress; StreamCompressor in pieces.
 #include "io/compression.h"
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
+#include <utility>
 #include <random>
 #include <string>
 
@@ -185,6 +187,43 @@ TEST_P(CodecTest, StreamedTruncationIsTheSameError) {
     ASSERT_FALSE(streamed.status.ok()) << len;
     EXPECT_EQ(streamed.status, whole.status()) << len;
   }
+}
+
+// Compresses data in pieces of `piece` bytes with a StreamCompressor.
+std::string CompressInPieces(Compression c, std::string_view data, size_t piece) {
+  std::string out;
+  absl::StatusOr<std::unique_ptr<StreamCompressor>> compressor =
+      StreamCompressor::Create(c, 0, [&](std::string_view bytes) {
+        out += bytes;
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(compressor.ok()) << compressor.status();
+  for (size_t at = 0; at < data.size(); at += piece) EXPECT_TRUE((*compressor)->Add(data.substr(at, piece)).ok());
+  EXPECT_TRUE((*compressor)->Finish().ok());
+  return out;
+}
+
+TEST_P(RoundTripTest, StreamCompressedInAnyPiecesDecompressesBack) {
+  const Compression c = GetParam();
+  for (const auto& [size, piece] : {std::pair<size_t, size_t>{0, 1}, {5000, 1}, {100000, 777}, {size_t{3} << 20, 65536}}) {
+    const std::string data = SampleText(size, size + 1);
+    const std::string packed = CompressInPieces(c, data, piece);
+    EXPECT_EQ(DetectCompression(packed), size == 0 && c == Compression::kNone ? Compression::kNone : c);
+    const absl::StatusOr<std::string> back = Decompress(c, packed);
+    ASSERT_TRUE(back.ok()) << size << ": " << back.status();
+    EXPECT_EQ(*back, data) << size;
+  }
+}
+
+TEST_P(RoundTripTest, StreamCompressorPassesOnItsOutputsError) {
+  const Compression c = GetParam();
+  absl::StatusOr<std::unique_ptr<StreamCompressor>> compressor = StreamCompressor::Create(
+      c, 0, [](std::string_view) { return absl::UnavailableError("disk full"); });
+  ASSERT_TRUE(compressor.ok());
+  // Enough that some output must be handed over before Finish.
+  absl::Status status = (*compressor)->Add(SampleText(size_t{4} << 20, 5));
+  if (status.ok()) status = (*compressor)->Finish();
+  EXPECT_EQ(status, absl::UnavailableError("disk full"));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllFormats, RoundTripTest,
