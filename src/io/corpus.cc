@@ -125,7 +125,7 @@ absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_pa
     const absl::Status status = DecompressTo(input.compression, input.buffer.bytes(),
                                              [&](std::string_view chunk) { decompressed.Append(chunk); });
     if (!status.ok()) return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
-    input.buffer = decompressed.Finish();
+    DEDUP_ASSIGN_OR_RETURN(input.buffer, decompressed.Finish());
   }
   const std::string_view bytes = input.buffer.bytes();
   input.format = options_.format;

@@ -71,7 +71,7 @@ absl::Status ErrnoError(absl::string_view path, int err,
   return absl::ResourceExhaustedError(absl::StrCat(prefix, text));
 }
 
-// Reads fd to EOF into *out; `size_hint` pre-sizes the buffer.
+// Reads fd to EOF into *out, a chunk at a time.
 absl::Status ReadAll(int fd, absl::string_view path, InputBuilder* out) {
   std::vector<char> chunk(kReadChunkBytes);
   for (;;) {
@@ -238,6 +238,7 @@ InputBuilder::~InputBuilder() {
 }
 
 void InputBuilder::Append(std::string_view bytes) {
+  if (!status_.ok()) return;
   if (fd_ < 0) {
     memory_.append(bytes);
     if (memory_.size() >= spill_at_ && !spill_failed_) Spill();
@@ -248,7 +249,7 @@ void InputBuilder::Append(std::string_view bytes) {
     return;
   }
   Unspill();
-  memory_.append(bytes);
+  if (status_.ok()) memory_.append(bytes);
 }
 
 void InputBuilder::Spill() {
@@ -272,9 +273,11 @@ void InputBuilder::Unspill() {
   for (size_t done = 0; done < bytes.size();) {
     const ssize_t n = ::pread(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
-    // The file was written moments ago: a read error leaves a hole of NULs
-    // rather than losing the rest of the input.
-    if (n <= 0) break;
+    if (n <= 0) {
+      status_ = ErrnoError("temporary input file", n < 0 ? errno : EIO, "cannot read it back");
+      bytes = std::string();
+      break;
+    }
     done += static_cast<size_t>(n);
   }
   ::close(fd_);
@@ -284,8 +287,9 @@ void InputBuilder::Unspill() {
   memory_ = std::move(bytes);
 }
 
-InputBuffer InputBuilder::Finish() {
+absl::StatusOr<InputBuffer> InputBuilder::Finish() {
   InputBuffer buffer;
+  if (!status_.ok()) return status_;
   if (fd_ >= 0) {
     void* map = ::mmap(nullptr, file_size_, PROT_READ, MAP_PRIVATE, fd_, 0);
     if (map != MAP_FAILED) {
@@ -298,6 +302,7 @@ InputBuffer InputBuilder::Finish() {
       return buffer;
     }
     Unspill();
+    if (!status_.ok()) return status_;
   }
   buffer.owned_ = std::move(memory_);
   memory_ = std::string();

@@ -69,7 +69,9 @@ inline constexpr size_t kSpillInputBytes = size_t{64} << 20;
 // regular input file. The passes can then drop pages behind them
 // (ReleasePages) instead of holding the whole input in memory: compressed
 // and piped inputs cost what named files cost. When the file cannot be made
-// or written (no such directory, no space) the bytes stay in memory.
+// or written (no such directory, no space) the bytes stay in memory (read
+// back from the file if it had begun); the one error is a file that cannot
+// be read back, which Finish() returns.
 class InputBuilder {
  public:
   explicit InputBuilder(size_t spill_at = kSpillInputBytes) : spill_at_(spill_at) {}
@@ -81,12 +83,13 @@ class InputBuilder {
   size_t size() const { return fd_ >= 0 ? file_size_ : memory_.size(); }
   bool spilled() const { return fd_ >= 0; }
   // Every byte appended; the builder is left empty.
-  InputBuffer Finish();
+  absl::StatusOr<InputBuffer> Finish();
 
  private:
   // Moves memory_ to a new temporary file; on failure, stays in memory for good.
   void Spill();
-  // Reads the file back into memory_ after a failed write, and closes it.
+  // Reads the file back into memory_ after a failed write, and closes it;
+  // sets status_ when it cannot.
   void Unspill();
 
   size_t spill_at_;
@@ -94,6 +97,7 @@ class InputBuilder {
   int fd_ = -1;
   size_t file_size_ = 0;
   bool spill_failed_ = false;
+  absl::Status status_;
 };
 
 // Reads a whole input; "-" means stdin (mapped when it is a regular file read

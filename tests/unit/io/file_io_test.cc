@@ -188,6 +188,12 @@ std::string Numbers(size_t bytes) {
   return data;
 }
 
+InputBuffer MustFinish(InputBuilder& builder) {
+  absl::StatusOr<InputBuffer> in = builder.Finish();
+  EXPECT_TRUE(in.ok()) << in.status();
+  return in.ok() ? *std::move(in) : InputBuffer();
+}
+
 TEST_F(FileIoTest, BuilderSpillsToAnUnnamedFileAndMapsIt) {
   const ScopedEnv tmpdir("TMPDIR", dir_);
   const std::string data = Numbers(1 << 20);
@@ -197,7 +203,7 @@ TEST_F(FileIoTest, BuilderSpillsToAnUnnamedFileAndMapsIt) {
     EXPECT_EQ(builder.spilled(), std::min(at + 7'777, data.size()) >= 100'000) << at;
   }
   EXPECT_EQ(builder.size(), data.size());
-  const InputBuffer in = builder.Finish();
+  const InputBuffer in = MustFinish(builder);
   EXPECT_TRUE(in.is_mapped());
   EXPECT_EQ(in.bytes(), data);
   EXPECT_EQ(CountEntries(dir_), 0u) << "the temporary file must have no name";
@@ -210,7 +216,7 @@ TEST_F(FileIoTest, BuilderBelowTheThresholdStaysInMemory) {
   const ScopedEnv tmpdir("TMPDIR", dir_);
   InputBuilder builder(/*spill_at=*/1000);
   builder.Append(std::string(999, 'x'));
-  const InputBuffer in = builder.Finish();
+  const InputBuffer in = MustFinish(builder);
   EXPECT_FALSE(in.is_mapped());
   EXPECT_EQ(in.bytes(), std::string(999, 'x'));
 }
@@ -221,7 +227,7 @@ TEST_F(FileIoTest, BuilderWithoutATemporaryDirectoryKeepsEverything) {
   InputBuilder builder(/*spill_at=*/1000);
   for (size_t at = 0; at < data.size(); at += 3000) builder.Append(std::string_view(data).substr(at, 3000));
   EXPECT_FALSE(builder.spilled());
-  const InputBuffer in = builder.Finish();
+  const InputBuffer in = MustFinish(builder);
   EXPECT_FALSE(in.is_mapped());
   EXPECT_EQ(in.bytes(), data);
 }
@@ -248,7 +254,7 @@ TEST_F(FileIoTest, BuilderFallsBackToMemoryWhenTheFileCannotGrow) {
   std::signal(SIGXFSZ, old_handler);
   EXPECT_TRUE(was_spilled);
   EXPECT_FALSE(builder.spilled());
-  const InputBuffer in = builder.Finish();
+  const InputBuffer in = MustFinish(builder);
   EXPECT_FALSE(in.is_mapped());
   EXPECT_EQ(in.bytes(), data);
 }
