@@ -30,9 +30,9 @@ absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
   if (args.memory_limit_mib == 0) return absl::OkStatus();
   // Measured (bench/runs/2026-11-26-vm/e2e-a2a9a87.md): framing holds the
   // mapped input (compressed and piped inputs too, mapped from a temporary
-  // file: io/file_io.h InputBuilder); after it, input pages are released as the passes read
-  // them, pass 1's line counters are freed before pass 2, and the peak comes
-  // in clustering: the per-document state (two signatures, candidate-line
+  // file: io/file_io.h InputBuilder); after it, input pages are released as
+  // the passes read them, pass 1's line counters are freed before pass 2,
+  // and the peak comes in clustering: the per-document state (two signatures, candidate-line
   // records, LSH buckets), ~2.4 KB a document. Estimate / measured: 100 MB
   // of news 141 / 130 MB, 1 GB 1.26 / 1.22 GB, 4 GB 4.98 / 4.85 GB.
   constexpr uint64_t kFixedBytes = uint64_t{16} << 20;  // code, thread stacks, small tables

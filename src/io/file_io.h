@@ -20,9 +20,10 @@ namespace dedup {
 
 // Read-only bytes of a whole input. Regular files are mapped (MAP_PRIVATE,
 // MADV_SEQUENTIAL); pipes, terminals and size-0 files (/proc) are read into
-// memory (and large ones then moved to a temporary file). Movable, not copyable; unmaps in the destructor. bytes() stays
-// valid until the buffer is destroyed or moved from (a moved-to buffer gives
-// the same bytes, possibly at another address for small owned buffers).
+// memory (and large ones then moved to a temporary file: InputBuilder).
+// Movable, not copyable; unmaps in the destructor. bytes() stays valid until
+// the buffer is destroyed or moved from (a moved-to buffer gives the same
+// bytes, possibly at another address for small owned buffers).
 // A mapped file that another process truncates while it is mapped raises
 // SIGBUS on access: inputs must not change during a run.
 class InputBuffer {
@@ -101,10 +102,10 @@ class InputBuilder {
 };
 
 // Reads a whole input; "-" means stdin (mapped when it is a regular file read
-// from its start; else read, and spilled to a temporary file when large). Errors start with the path ("-" for
-// stdin): NotFound "PATH: no such file", PermissionDenied
-// "PATH: permission denied", InvalidArgument "PATH: is a directory", other
-// errno values as "PATH: <strerror text>".
+// from its start; else read, and spilled to a temporary file when large).
+// Errors start with the path ("-" for stdin): NotFound "PATH: no such file",
+// PermissionDenied "PATH: permission denied", InvalidArgument "PATH: is a
+// directory", other errno values as "PATH: <strerror text>".
 absl::StatusOr<InputBuffer> ReadInput(const std::string& path);
 
 // Recursively lists the regular files under `dir`, as paths relative to it

@@ -205,7 +205,8 @@ std::string CompressInPieces(Compression c, std::string_view data, size_t piece)
 
 TEST_P(RoundTripTest, StreamCompressedInAnyPiecesDecompressesBack) {
   const Compression c = GetParam();
-  for (const auto& [size, piece] : {std::pair<size_t, size_t>{0, 1}, {5000, 1}, {100000, 777}, {size_t{3} << 20, 65536}}) {
+  const std::pair<size_t, size_t> cases[] = {{0, 1}, {5000, 1}, {100000, 777}, {size_t{3} << 20, 65536}};
+  for (const auto& [size, piece] : cases) {
     const std::string data = SampleText(size, size + 1);
     const std::string packed = CompressInPieces(c, data, piece);
     EXPECT_EQ(DetectCompression(packed), size == 0 && c == Compression::kNone ? Compression::kNone : c);
