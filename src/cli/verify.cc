@@ -1,7 +1,9 @@
 #include "cli/verify.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "CLI/CLI.hpp"
@@ -21,12 +23,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Reads a file, decompressed when it is gzip or zstd.
-absl::StatusOr<std::string> ReadPlain(const std::string& path) {
+// An output file as it is on disk: mapped, or, when gzip or zstd, its
+// decompressed bytes (spilled to a temporary file when large).
+absl::StatusOr<InputBuffer> ReadOutput(const std::string& path) {
   DEDUP_ASSIGN_OR_RETURN(InputBuffer buffer, ReadInput(path));
   const Compression c = DetectCompression(buffer.bytes().substr(0, 8));
-  if (c == Compression::kNone) return std::string(buffer.bytes());
-  return Decompress(c, buffer.bytes());
+  if (c == Compression::kNone) return buffer;
+  InputBuilder plain;
+  const absl::Status status =
+      DecompressTo(c, buffer.bytes(), [&](std::string_view chunk) { plain.Append(chunk); });
+  if (!status.ok()) return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+  return plain.Finish();
 }
 
 // Turns the report back into decisions, checking it against the corpus.
@@ -83,13 +90,43 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
   return result;
 }
 
-absl::Status Compare(const std::string& what, std::string_view expected, std::string_view actual) {
-  if (expected == actual) return absl::OkStatus();
-  size_t i = 0;
-  while (i < expected.size() && i < actual.size() && expected[i] == actual[i]) ++i;
-  return absl::DataLossError(absl::StrCat(what, ": differs from input + report at byte ", i, " (expected ",
-                                          expected.size(), " bytes, found ", actual.size(), ")"));
-}
+// Compares the expected output, as it is rendered, with the file's bytes:
+// neither is held whole (the file's pages are dropped behind the comparison).
+class ComparingSink : public ByteSink {
+ public:
+  ComparingSink(std::string what, const InputBuffer* actual) : what_(std::move(what)), actual_(actual) {}
+  absl::Status Append(std::string_view bytes) override {
+    const std::string_view actual = actual_->bytes();
+    if (first_difference_ == kNone) {
+      const std::string_view same_place = actual.substr(std::min(expected_size_, actual.size()), bytes.size());
+      const auto [e, a] = std::mismatch(bytes.begin(), bytes.end(), same_place.begin(), same_place.end());
+      if (e != bytes.end()) first_difference_ = expected_size_ + static_cast<size_t>(e - bytes.begin());
+    }
+    expected_size_ += bytes.size();
+    constexpr size_t kReleaseBytes = size_t{64} << 20;
+    if (expected_size_ - released_ >= kReleaseBytes) {
+      actual_->ReleasePages(released_, expected_size_);
+      released_ = expected_size_;
+    }
+    return absl::OkStatus();
+  }
+  // Whether the file held exactly what was appended.
+  absl::Status Finish() const {
+    const size_t actual_size = actual_->size();
+    if (first_difference_ == kNone && expected_size_ == actual_size) return absl::OkStatus();
+    const size_t at = first_difference_ != kNone ? first_difference_ : std::min(expected_size_, actual_size);
+    return absl::DataLossError(absl::StrCat(what_, ": differs from input + report at byte ", at, " (expected ",
+                                            expected_size_, " bytes, found ", actual_size, ")"));
+  }
+
+ private:
+  static constexpr size_t kNone = SIZE_MAX;
+  std::string what_;
+  const InputBuffer* actual_;
+  size_t expected_size_ = 0;
+  size_t first_difference_ = kNone;
+  size_t released_ = 0;
+};
 
 absl::Status Verify(const CliArgs& args, const std::string& report_path) {
   DEDUP_ASSIGN_OR_RETURN(CorpusOptions corpus_options, MakeCorpusOptions(args));
@@ -98,13 +135,17 @@ absl::Status Verify(const CliArgs& args, const std::string& report_path) {
   DEDUP_RETURN_IF_ERROR(LoadInputs(args, corpus, &any_error));
   DEDUP_ASSIGN_OR_RETURN(const PipelineResult result, ReadReport(report_path, corpus));
   const bool to_dir = OutputIsDirectory(args);
-  std::string concatenated;
+  // One output file for all inputs, or one per input.
+  InputBuffer single_output;
+  std::optional<ComparingSink> single;
+  if (!to_dir) {
+    DEDUP_ASSIGN_OR_RETURN(single_output, ReadOutput(args.output));
+    single.emplace(args.output, &single_output);
+  }
   for (size_t i = 0; i < corpus.inputs().size(); ++i) {
     const CorpusInput& input = corpus.inputs()[i];
-    StringSink sink;
-    DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
     if (!to_dir) {
-      concatenated += sink.str();
+      DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, *single));
       continue;
     }
     const std::string path = (fs::path(args.output) / input.rel_path).string();
@@ -115,13 +156,12 @@ absl::Status Verify(const CliArgs& args, const std::string& report_path) {
       if (input.framing == TextFraming::kWholeFile && !any_kept && input.num_docs > 0) continue;
       return absl::NotFoundError(absl::StrCat(path, ": missing output file"));
     }
-    DEDUP_ASSIGN_OR_RETURN(const std::string actual, ReadPlain(path));
-    DEDUP_RETURN_IF_ERROR(Compare(path, sink.str(), actual));
+    DEDUP_ASSIGN_OR_RETURN(const InputBuffer actual, ReadOutput(path));
+    ComparingSink sink(path, &actual);
+    DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
+    DEDUP_RETURN_IF_ERROR(sink.Finish());
   }
-  if (!to_dir) {
-    DEDUP_ASSIGN_OR_RETURN(const std::string actual, ReadPlain(args.output));
-    DEDUP_RETURN_IF_ERROR(Compare(args.output, concatenated, actual));
-  }
+  if (single.has_value()) DEDUP_RETURN_IF_ERROR(single->Finish());
   std::fprintf(stderr, "dedup verify: ok: %zu documents, %llu dropped, %llu boilerplate bytes removed from kept documents; output = input - report\n",
                corpus.size(), static_cast<unsigned long long>(result.stats.dropped),
                static_cast<unsigned long long>(result.stats.boilerplate_bytes));

@@ -218,6 +218,24 @@ TEST_F(CliTest, VerifyCatchesATamperedOutputOrReport) {
   const Result bad_output = Run("verify in.txt -o out.txt --report r.jsonl");
   EXPECT_EQ(bad_output.exit_code, 1);
   EXPECT_NE(bad_output.err.find("differs from input + report at byte"), std::string::npos) << bad_output.err;
+  // A byte changed inside, and a byte missing at the end: each named where it is.
+  ASSERT_EQ(Run("in.txt -o out.txt --report r.jsonl").exit_code, 0);
+  std::string changed = ReadFile(dir_ / "out.txt");
+  ASSERT_GT(changed.size(), 10u);
+  changed[10] = changed[10] == 'q' ? 'z' : 'q';
+  WriteFile(dir_ / "out.txt", changed);
+  const Result bad_byte = Run("verify in.txt -o out.txt --report r.jsonl");
+  EXPECT_EQ(bad_byte.exit_code, 1);
+  EXPECT_NE(bad_byte.err.find("differs from input + report at byte 10 (expected " + std::to_string(changed.size()) +
+                              " bytes, found " + std::to_string(changed.size()) + ")"),
+            std::string::npos)
+      << bad_byte.err;
+  ASSERT_EQ(Run("in.txt -o out.txt --report r.jsonl").exit_code, 0);
+  const std::string whole = ReadFile(dir_ / "out.txt");
+  WriteFile(dir_ / "out.txt", whole.substr(0, whole.size() - 1));
+  const Result short_output = Run("verify in.txt -o out.txt --report r.jsonl");
+  EXPECT_EQ(short_output.exit_code, 1);
+  EXPECT_NE(short_output.err.find("at byte " + std::to_string(whole.size() - 1)), std::string::npos) << short_output.err;
   ASSERT_EQ(Run("in.txt -o out.txt --report r.jsonl").exit_code, 0);
   std::string report = ReadFile(dir_ / "r.jsonl");
   report = report.substr(0, report.rfind('{'));  // lose the last entry
