@@ -44,6 +44,8 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
   result.docs.resize(corpus.size());
   std::vector<ReportEntry> entries;
   size_t line_no = 0;
+  constexpr size_t kReleaseBytes = size_t{64} << 20;
+  size_t released_to = 0;
   for (size_t pos = 0; pos < bytes.size();) {
     size_t nl = bytes.find('\n', pos);
     if (nl == std::string_view::npos) nl = bytes.size();
@@ -52,6 +54,11 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
     if (!entry.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", entry.status().message()));
     entries.push_back(*std::move(entry));
     pos = nl + 1;
+    // Parsed lines are not read again: their pages go back to the kernel.
+    if (pos - released_to >= kReleaseBytes) {
+      buffer.ReleasePages(released_to, pos);
+      released_to = pos;
+    }
   }
   if (entries.size() != corpus.size()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", entries.size(), " entries for ", corpus.size(), " documents"));
@@ -72,6 +79,9 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
       return absl::InvalidArgumentError(absl::StrCat(where, "dup_of '", e.dup_of, "' names no kept document"));
     }
     const uint64_t size = corpus.Text(d, &scratch).size();
+    // Read again only when rendering: drop the pages behind (as the run does).
+    constexpr size_t kReleaseDocs = 4096;
+    if ((d + 1) % kReleaseDocs == 0) corpus.Release(d + 1 - kReleaseDocs, d + 1);
     DocumentDecision& dec = result.docs[d];
     dec.keep = e.keep;
     dec.removed_begin = static_cast<uint32_t>(result.removed.size());
