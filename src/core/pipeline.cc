@@ -153,6 +153,7 @@ std::vector<uint64_t> LineShingles(const uint64_t* tokens, uint32_t count, uint3
     shingles.push_back(HashShingle(tokens, count));
     return shingles;
   }
+  shingles.reserve(count - width + 1);  // exact: the shrink below is a no-op unless a shingle repeats
   for (uint32_t j = 0; j + width <= count; ++j) shingles.push_back(HashShingle(tokens + j, width));
   std::sort(shingles.begin(), shingles.end());
   shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
