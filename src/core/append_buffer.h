@@ -4,7 +4,7 @@
 // reach hundreds of MB. It grows with realloc, which glibc does for large
 // blocks by remapping their pages (mremap): no copy, and no page is faulted
 // in twice. A std::vector copies every element into fresh pages at each
-// doubling, which at 1 GB of input cost ~100k page faults more per log.
+// doubling: at 1 GB of input, ~100k more page faults for the two logs.
 #ifndef DEDUP_CORE_APPEND_BUFFER_H_
 #define DEDUP_CORE_APPEND_BUFFER_H_
 
