@@ -291,11 +291,7 @@ absl::StatusOr<InputBuffer> InputBuilder::Finish() {
   InputBuffer buffer;
   if (!status_.ok()) return status_;
   if (fd_ >= 0) {
-    void* map = ::mmap(nullptr, file_size_, PROT_READ, MAP_PRIVATE, fd_, 0);
-    if (map != MAP_FAILED) {
-      ::madvise(map, file_size_, MADV_SEQUENTIAL);
-      buffer.map_ = map;
-      buffer.map_size_ = file_size_;
+    if (buffer.MapFrom(fd_, file_size_)) {
       ::close(fd_);
       fd_ = -1;
       file_size_ = 0;
@@ -309,26 +305,31 @@ absl::StatusOr<InputBuffer> InputBuilder::Finish() {
   return buffer;
 }
 
-absl::StatusOr<InputBuffer> ReadInput(const std::string& path) {
+bool InputBuffer::MapFrom(int fd, size_t size) {
+  if (size == 0) return false;
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  if (map == MAP_FAILED) return false;
+  ::madvise(map, size, MADV_SEQUENTIAL);
+  Reset();
+  map_ = map;
+  map_size_ = size;
+  return true;
+}
+
+absl::StatusOr<InputBuffer> ReadWhole(int fd, const std::string& path) {
   InputBuffer buffer;
-  if (path == "-") {
-    // `dedup < file` is mapped like a named file, when read from its start.
-    struct stat st;
-    if (::fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        ::lseek(STDIN_FILENO, 0, SEEK_CUR) == 0) {
-      const size_t size = static_cast<size_t>(st.st_size);
-      void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, STDIN_FILENO, 0);
-      if (map != MAP_FAILED) {
-        ::madvise(map, size, MADV_SEQUENTIAL);
-        buffer.map_ = map;
-        buffer.map_size_ = size;
-        return buffer;
-      }
-    }
-    InputBuilder builder;
-    DEDUP_RETURN_IF_ERROR(ReadAll(STDIN_FILENO, path, &builder));
-    return builder.Finish();
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && ::lseek(fd, 0, SEEK_CUR) == 0 &&
+      buffer.MapFrom(fd, static_cast<size_t>(st.st_size))) {
+    return buffer;
   }
+  InputBuilder builder;
+  DEDUP_RETURN_IF_ERROR(ReadAll(fd, path, &builder));
+  return builder.Finish();
+}
+
+absl::StatusOr<InputBuffer> ReadInput(const std::string& path) {
+  if (path == "-") return ReadWhole(STDIN_FILENO, path);  // `dedup < file` is mapped too
   int fd;
   do {
     fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -344,23 +345,9 @@ absl::StatusOr<InputBuffer> ReadInput(const std::string& path) {
     ::close(fd);
     return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
   }
-  if (S_ISREG(st.st_mode) && st.st_size > 0) {
-    const size_t size = static_cast<size_t>(st.st_size);
-    void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (map != MAP_FAILED) {
-      ::madvise(map, size, MADV_SEQUENTIAL);
-      ::close(fd);
-      buffer.map_ = map;
-      buffer.map_size_ = size;
-      return buffer;
-    }
-    // Fall through: some file systems cannot be mapped.
-  }
-  InputBuilder builder;
-  const absl::Status status = ReadAll(fd, path, &builder);
+  absl::StatusOr<InputBuffer> buffer = ReadWhole(fd, path);
   ::close(fd);
-  if (!status.ok()) return status;
-  return builder.Finish();
+  return buffer;
 }
 
 // ---- ListFilesRecursive ---------------------------------------------------

@@ -51,8 +51,11 @@ class InputBuffer {
   void ReleasePages(size_t begin, size_t end) const;
 
  private:
-  friend absl::StatusOr<InputBuffer> ReadInput(const std::string& path);
   friend class InputBuilder;
+  friend absl::StatusOr<InputBuffer> ReadWhole(int fd, const std::string& path);
+  // Maps the first size bytes of fd read-only, for one sequential read
+  // (fd may be closed afterwards); false when it cannot be mapped.
+  bool MapFrom(int fd, size_t size);
   void Reset();
 
   void* map_ = nullptr;
@@ -100,6 +103,11 @@ class InputBuilder {
   bool spill_failed_ = false;
   absl::Status status_;
 };
+
+// The rest of fd: mapped when it is a regular file read from its start
+// (unless its file system cannot map it), else read to its end (through an
+// InputBuilder). Errors name path. Used by ReadInput.
+absl::StatusOr<InputBuffer> ReadWhole(int fd, const std::string& path);
 
 // Reads a whole input; "-" means stdin (mapped when it is a regular file read
 // from its start; else read, and spilled to a temporary file when large).
