@@ -23,19 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// An output file as it is on disk: mapped, or, when gzip or zstd, its
-// decompressed bytes (spilled to a temporary file when large).
-absl::StatusOr<InputBuffer> ReadOutput(const std::string& path) {
-  DEDUP_ASSIGN_OR_RETURN(InputBuffer buffer, ReadInput(path));
-  const Compression c = DetectCompression(buffer.bytes().substr(0, 8));
-  if (c == Compression::kNone) return buffer;
-  InputBuilder plain;
-  const absl::Status status =
-      DecompressTo(c, buffer.bytes(), [&](std::string_view chunk) { plain.Append(chunk); });
-  if (!status.ok()) return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
-  return plain.Finish();
-}
-
 // Turns the report back into decisions, checking it against the corpus.
 absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus& corpus) {
   DEDUP_ASSIGN_OR_RETURN(InputBuffer buffer, ReadInput(path));
@@ -145,11 +132,12 @@ absl::Status Verify(const CliArgs& args, const std::string& report_path) {
   DEDUP_RETURN_IF_ERROR(LoadInputs(args, corpus, &any_error));
   DEDUP_ASSIGN_OR_RETURN(const PipelineResult result, ReadReport(report_path, corpus));
   const bool to_dir = OutputIsDirectory(args);
-  // One output file for all inputs, or one per input.
+  // One output file for all inputs, or one per input; compared decompressed.
+  Compression compression = Compression::kNone;
   InputBuffer single_output;
   std::optional<ComparingSink> single;
   if (!to_dir) {
-    DEDUP_ASSIGN_OR_RETURN(single_output, ReadOutput(args.output));
+    DEDUP_ASSIGN_OR_RETURN(single_output, ReadDecompressed(args.output, &compression));
     single.emplace(args.output, &single_output);
   }
   for (size_t i = 0; i < corpus.inputs().size(); ++i) {
@@ -166,7 +154,7 @@ absl::Status Verify(const CliArgs& args, const std::string& report_path) {
       if (input.framing == TextFraming::kWholeFile && !any_kept && input.num_docs > 0) continue;
       return absl::NotFoundError(absl::StrCat(path, ": missing output file"));
     }
-    DEDUP_ASSIGN_OR_RETURN(const InputBuffer actual, ReadOutput(path));
+    DEDUP_ASSIGN_OR_RETURN(const InputBuffer actual, ReadDecompressed(path, &compression));
     ComparingSink sink(path, &actual);
     DEDUP_RETURN_IF_ERROR(WriteCleanedInput(corpus, i, result, sink));
     DEDUP_RETURN_IF_ERROR(sink.Finish());

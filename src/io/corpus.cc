@@ -112,21 +112,24 @@ absl::Status Corpus::AddDoc(CorpusInput& input, uint32_t input_index, CorpusDoc 
   return absl::OkStatus();
 }
 
+absl::StatusOr<InputBuffer> ReadDecompressed(const std::string& path, Compression* compression) {
+  DEDUP_ASSIGN_OR_RETURN(InputBuffer buffer, ReadInput(path));
+  *compression = DetectCompression(buffer.bytes().substr(0, 8));
+  if (*compression == Compression::kNone) return buffer;
+  // Decompressed as a stream: large ones go to a temporary file as they come.
+  InputBuilder plain;
+  const absl::Status status =
+      DecompressTo(*compression, buffer.bytes(), [&](std::string_view chunk) { plain.Append(chunk); });
+  if (!status.ok()) return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
+  return plain.Finish();
+}
+
 absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_path,
                               const std::string& source_hint) {
   CorpusInput input;
   input.path = path;
   input.rel_path = rel_path;
-  DEDUP_ASSIGN_OR_RETURN(input.buffer, ReadInput(path));
-  input.compression = DetectCompression(input.buffer.bytes().substr(0, 8));
-  if (input.compression != Compression::kNone) {
-    // Large outputs go to a temporary file as they come (see InputBuilder).
-    InputBuilder decompressed;
-    const absl::Status status = DecompressTo(input.compression, input.buffer.bytes(),
-                                             [&](std::string_view chunk) { decompressed.Append(chunk); });
-    if (!status.ok()) return absl::Status(status.code(), absl::StrCat(path, ": ", status.message()));
-    DEDUP_ASSIGN_OR_RETURN(input.buffer, decompressed.Finish());
-  }
+  DEDUP_ASSIGN_OR_RETURN(input.buffer, ReadDecompressed(path, &input.compression));
   const std::string_view bytes = input.buffer.bytes();
   input.format = options_.format;
   if (input.format == InputFormat::kAuto) {

@@ -46,6 +46,10 @@ struct CorpusOptions {
   uint64_t jsonl_stretch_bytes = uint64_t{4} << 20;  // least bytes per thread's stretch (tests use tiny ones)
 };
 
+// A file's bytes as documents are framed from them: mapped, or, when gzip or
+// zstd (by magic bytes), decompressed as a stream into an InputBuilder (a
+// temporary file when large). *compression says which. Errors name path.
+absl::StatusOr<InputBuffer> ReadDecompressed(const std::string& path, Compression* compression);
 // One input file (or stdin) and the documents framed from it.
 struct CorpusInput {
   std::string path;      // as given; "-" is stdin
