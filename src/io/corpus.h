@@ -50,6 +50,7 @@ struct CorpusOptions {
 // zstd (by magic bytes), decompressed as a stream into an InputBuilder (a
 // temporary file when large). *compression says which. Errors name path.
 absl::StatusOr<InputBuffer> ReadDecompressed(const std::string& path, Compression* compression);
+
 // One input file (or stdin) and the documents framed from it.
 struct CorpusInput {
   std::string path;      // as given; "-" is stdin
