@@ -32,9 +32,10 @@ absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
   // mapped input (compressed and piped inputs too, mapped from a temporary
   // file: io/file_io.h InputBuilder); after it, input pages are released as
   // the passes read them, pass 1's line counters are freed before pass 2,
-  // and the peak comes in clustering: the per-document state (two signatures, candidate-line
-  // records, LSH buckets), ~2.4 KB a document. Estimate / measured: 100 MB
-  // of news 141 / 130 MB, 1 GB 1.26 / 1.22 GB, 4 GB 4.98 / 4.85 GB.
+  // and the peak comes in clustering: the per-document state (two
+  // signatures, candidate-line records, LSH buckets), ~2.4 KB a document.
+  // Estimate / measured: 100 MB of news 141 / 130 MB, 1 GB 1.26 / 1.22 GB,
+  // 4 GB 4.98 / 4.85 GB.
   constexpr uint64_t kFixedBytes = uint64_t{16} << 20;  // code, thread stacks, small tables
   constexpr uint64_t kBytesPerDocument = 2432;
   const uint64_t input = corpus.SizeHintBytes();

@@ -43,7 +43,6 @@ class AppendBuffer {
     if (size_ == capacity_) Grow();
     data_[size_++] = value;
   }
-  T& back() { return data_[size_ - 1]; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   T* data() { return data_; }

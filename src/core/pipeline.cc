@@ -390,13 +390,12 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           occ.num_tokens = static_cast<uint16_t>(std::min<uint32_t>(line.num_tokens, UINT16_MAX));
           occ.template_kind = tkey.kind;
           occ.is_title = is_title;
-          chunk_occurrences.push_back(occ);
           // The sketch is of the exact text (digits kept), so that lines
           // differing only in numbers never make documents identical.
-          const uint64_t sketch_key = lk.hashes.exact_hash;
-          chunk_occurrences.back().sketch_key = sketch_key;
-          if (!recent_sketches[t].CheckAndRemember(sketch_key)) {
-            auto [sketch, inserted] = thread_sketches[t].try_emplace(sketch_key);
+          occ.sketch_key = lk.hashes.exact_hash;
+          chunk_occurrences.push_back(occ);
+          if (!recent_sketches[t].CheckAndRemember(occ.sketch_key)) {
+            auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
             if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
           }
         }

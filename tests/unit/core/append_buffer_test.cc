@@ -26,7 +26,7 @@ TEST(AppendBufferTest, KeepsEveryValueAcrossGrowth) {
     ASSERT_EQ(buffer[i].b, static_cast<uint32_t>(i));
   }
   EXPECT_EQ(buffer.end() - buffer.begin(), static_cast<std::ptrdiff_t>(kCount));
-  buffer.back().b = 42;
+  buffer[kCount - 1].b = 42;
   EXPECT_EQ(buffer[kCount - 1].b, 42u);
 }
 
