@@ -91,6 +91,11 @@ class LshIndex {
 // bucket ids instead of hashing and probing a map, and only shared bands take
 // memory.
 //
+// As every bucket's members are known, each bucket gets a contiguous run of
+// slots (its member count, at most the cap) and inserts fill it in order: a
+// query reads each bucket's items in one run instead of chasing a linked
+// list, whose dependent loads dominated clustering when buckets are large.
+//
 // Query and Insert report what LshIndex would for the same calls, with the
 // same bucket cap, except that buckets are per band (LshIndex keeps all bands
 // in one map, so the two differ only if two bands' 64-bit keys collide).
@@ -108,9 +113,11 @@ class FixedLshIndex {
     uint32_t buckets[LshIndex::kMaxBands];
     const int shared = SharedBuckets(item, buckets);
     // The bucket table is larger than the caches: start every load first.
-    for (int j = 0; j < shared; ++j) __builtin_prefetch(&heads_[buckets[j]]);
+    for (int j = 0; j < shared; ++j) __builtin_prefetch(&buckets_[buckets[j]]);
     for (int j = 0; j < shared; ++j) {
-      for (uint32_t slot = heads_[buckets[j]].head; slot != kNone; slot = next_[slot]) fn(items_[slot]);
+      const Bucket& bucket = buckets_[buckets[j]];
+      const uint32_t* items = slots_.get() + bucket.start;
+      for (uint32_t k = 0; k < bucket.size; ++k) fn(items[k]);
     }
   }
 
@@ -119,15 +126,16 @@ class FixedLshIndex {
     for (int b = 0; b < params_.bands; ++b) __builtin_prefetch(&item_buckets_[b * num_items_ + item]);
   }
 
-  size_t num_buckets() const { return heads_.size(); }
+  size_t num_buckets() const { return buckets_.size(); }
 
  private:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
   struct Bucket {
-    uint32_t head = kNone;
-    uint32_t size = 0;
+    uint64_t start = 0;     // its first slot
+    uint32_t size = 0;      // items inserted
+    uint32_t capacity = 0;  // slots: members, at most the cap
   };
-  // Writes the heads_ indexes of item's buckets in band order to out (the
+  // Writes the buckets_ indexes of item's buckets in band order to out (the
   // bands whose key another item shares); returns how many. Without a
   // branch: about half the bands have a bucket, in no predictable pattern.
   int SharedBuckets(uint32_t item, uint32_t* out) const {
@@ -144,10 +152,9 @@ class FixedLshIndex {
   uint32_t max_bucket_items_;
   size_t num_items_;
   std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): id within the band, or kNone
-  std::vector<uint32_t> band_base_;     // per band: heads_ index of its id 0
-  std::vector<Bucket> heads_;           // per bucket: newest slot
-  std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
-  std::vector<uint32_t> items_;         // slot -> item
+  std::vector<uint32_t> band_base_;     // per band: buckets_ index of its id 0
+  std::vector<Bucket> buckets_;
+  std::unique_ptr<uint32_t[]> slots_;   // the buckets' runs: inserted items, oldest first
 };
 
 }  // namespace dedup

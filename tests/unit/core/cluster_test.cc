@@ -136,18 +136,68 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
     if (rng() % 50 == 0) set.clear();
     s.Add(h, set);
   }
-  for (const LshParams lsh : {ChooseLshParams(0.7, kPerm), ChooseLshParams(0.36, kPerm)}) {
-    const ClusterAssignment want = ReferenceCluster(s, lsh, MatchOptions{});
-    size_t merged = 0;
-    for (uint32_t i = 0; i < want.representative.size(); ++i) merged += want.representative[i] != i;
-    EXPECT_GT(merged, 500u) << "the corpus should hold many near-duplicates";
-    for (const int threads : {1, 2}) {
-      const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, MatchOptions{}, threads);
-      EXPECT_EQ(got.representative, want.representative) << "bands " << lsh.bands << ", threads " << threads;
-      EXPECT_EQ(got.similarity, want.similarity);
-      EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+  MatchOptions jaccard_only;
+  jaccard_only.jaccard_threshold = 0.5;
+  jaccard_only.containment = 2.0;  // off
+  MatchOptions strict_ratio;
+  strict_ratio.containment = 1.0;
+  strict_ratio.min_length_ratio = 0.9;
+  for (const MatchOptions& options : {MatchOptions{}, jaccard_only, strict_ratio}) {
+    for (const LshParams lsh : {ChooseLshParams(0.7, kPerm), ChooseLshParams(0.36, kPerm)}) {
+      const ClusterAssignment want = ReferenceCluster(s, lsh, options);
+      size_t merged = 0;
+      for (uint32_t i = 0; i < want.representative.size(); ++i) merged += want.representative[i] != i;
+      EXPECT_GT(merged, 300u) << "the corpus should hold many near-duplicates";
+      for (const int threads : {1, 2}) {
+        const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, options, threads);
+        EXPECT_EQ(got.representative, want.representative) << "bands " << lsh.bands << ", threads " << threads;
+        EXPECT_EQ(got.similarity, want.similarity);
+        EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+      }
     }
   }
+}
+
+// ClusterDocuments rejects most candidates from one byte per signature
+// value before comparing whole signatures. Two documents agreeing in exactly
+// `equal` values, at every count, with sizes and options around each bound
+// (Jaccard, containment, length ratio): the second joins the first exactly
+// when MatchSimilarity says they match.
+TEST(ClusterTest, QuickRejectionNeverRejectsAMatch) {
+  std::mt19937_64 rng(11);
+  std::vector<uint32_t> first(kPerm);
+  for (uint32_t& v : first) v = static_cast<uint32_t>(rng() >> 32) & 0x7FFFFFFFu;
+  MatchOptions exact_half;  // J = 64/128 exactly at the threshold
+  exact_half.jaccard_threshold = 0.5;
+  exact_half.containment = 2.0;
+  MatchOptions two_thirds;  // equal sizes, J = 0.5: containment 2/3
+  two_thirds.jaccard_threshold = 0.9;
+  two_thirds.containment = 2.0 / 3.0;
+  MatchOptions ratio_edge;  // sizes 40 and 100: the ratio is the bound
+  ratio_edge.jaccard_threshold = 0.9;
+  ratio_edge.containment = 0.5;
+  ratio_edge.min_length_ratio = 0.4;
+  const std::vector<std::pair<uint64_t, uint64_t>> size_pairs = {{100, 100}, {40, 100}, {100, 39}, {1, 1000}, {7, 9}};
+  const LshParams every_value{kPerm, 1};  // one equal value makes a candidate
+  size_t matched = 0, rejected = 0;
+  for (const MatchOptions& options : {MatchOptions{}, exact_half, two_thirds, ratio_edge}) {
+    for (const auto& [size_a, size_b] : size_pairs) {
+      for (int equal = 1; equal <= kPerm; ++equal) {
+        std::vector<uint32_t> second = first;
+        for (int v = equal; v < kPerm; ++v) second[v] = first[v] ^ (1u << (v % 31));  // differs in its byte or not
+        std::vector<uint32_t> sigs = first;
+        sigs.insert(sigs.end(), second.begin(), second.end());
+        const std::vector<uint64_t> sizes = {size_a, size_b};
+        const double want = MatchSimilarity(second.data(), first.data(), kPerm, size_b, size_a, options);
+        const ClusterAssignment got = ClusterDocuments(sigs, kPerm, sizes, every_value, options);
+        ASSERT_EQ(got.representative[1], want >= 0.0 ? 0u : 1u)
+            << "equal " << equal << ", sizes " << size_a << "/" << size_b << ", similarity " << want;
+        (want >= 0.0 ? matched : rejected)++;
+      }
+    }
+  }
+  EXPECT_GT(matched, 500u);
+  EXPECT_GT(rejected, 500u);
 }
 
 }  // namespace
