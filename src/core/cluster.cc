@@ -6,6 +6,7 @@
 #include <span>
 
 #include "core/minhash.h"
+#include "core/parallel.h"
 
 namespace dedup {
 
@@ -20,17 +21,6 @@ double SimilarityFromJaccard(double jaccard, uint64_t size_a, uint64_t size_b, c
   if (ratio < options.min_length_ratio) return -1.0;
   const double containment = ContainmentFromJaccard(jaccard, size_a, size_b);
   return containment >= options.containment ? containment : -1.0;
-}
-
-// One byte per signature value, from all of its bits (the low bits of a
-// one-permutation value are its bin). Equal values give equal bytes, so the
-// share of equal bytes bounds the Jaccard estimate from above, and a quarter
-// of the signature's cache lines decide most candidate pairs: those that are
-// not duplicates, which are nearly all when a site's pages share a template.
-uint8_t ValueByte(uint32_t value) { return static_cast<uint8_t>((value * 0x9E3779B1u) >> 24); }
-
-void SignatureBytes(const uint32_t* sig, int num_perm, uint8_t* out) {
-  for (int v = 0; v < num_perm; ++v) out[v] = ValueByte(sig[v]);
 }
 
 // Eight bytes at a time: a byte of a ^ b is zero where they are equal.
@@ -69,6 +59,66 @@ bool MayMatch(uint32_t equal, int num_perm, uint64_t size_a, uint64_t size_b, co
   return bound * (sum - c_smaller) >= c_smaller * num_perm;
 }
 
+// The best representative offered so far: the highest similarity, then the
+// lowest index, so the order of the offers does not matter.
+struct BestMatch {
+  double similarity = -1.0;
+  uint32_t rep = UINT32_MAX;
+  void Offer(double s, uint32_t r) {
+    if (s > similarity || (s == similarity && r < rep)) {
+      similarity = s;
+      rep = r;
+    }
+  }
+  bool found() const { return rep != UINT32_MAX && similarity >= 0.0; }
+};
+
+// Compares documents with the candidate representatives the index reports;
+// one per thread. sig_bytes: each document's VerificationBytes.
+class CandidateVerifier {
+ public:
+  CandidateVerifier(std::span<const uint32_t> sigs, int num_perm, const std::vector<uint64_t>& sizes,
+                    const uint8_t* sig_bytes, const MatchOptions& options)
+      : sigs_(sigs), num_perm_(num_perm), sizes_(sizes), sig_bytes_(sig_bytes), options_(options),
+        visited_(sizes.size(), UINT32_MAX) {}
+
+  // Offers document i each distinct representative that query(fn) reports
+  // and that matches it; returns how many it compared.
+  template <typename Query>
+  uint64_t Verify(uint32_t i, Query&& query, BestMatch* best) {
+    // The candidates lie anywhere: collect them all and start their loads
+    // before comparing.
+    candidates_.clear();
+    query([&](uint32_t rep) {
+      if (visited_[rep] == i) return;
+      visited_[rep] = i;
+      candidates_.push_back(rep);
+      const uint8_t* rep_row = Bytes(rep);
+      for (int v = 0; v < num_perm_; v += 64) __builtin_prefetch(rep_row + v);
+      __builtin_prefetch(&sizes_[rep]);
+    });
+    const uint32_t* sig = Signature(i);
+    for (const uint32_t rep : candidates_) {
+      const uint32_t equal_bytes = CountEqualBytes(Bytes(i), Bytes(rep), num_perm_);
+      if (!MayMatch(equal_bytes, num_perm_, sizes_[i], sizes_[rep], options_)) continue;
+      best->Offer(MatchSimilarity(sig, Signature(rep), num_perm_, sizes_[i], sizes_[rep], options_), rep);
+    }
+    return candidates_.size();
+  }
+
+ private:
+  const uint32_t* Signature(uint32_t doc) const { return sigs_.data() + static_cast<size_t>(doc) * num_perm_; }
+  const uint8_t* Bytes(uint32_t doc) const { return sig_bytes_ + static_cast<size_t>(doc) * num_perm_; }
+
+  std::span<const uint32_t> sigs_;
+  int num_perm_;
+  const std::vector<uint64_t>& sizes_;
+  const uint8_t* sig_bytes_;
+  const MatchOptions& options_;
+  std::vector<uint32_t> visited_;  // visited_[rep] == i: rep already compared with document i
+  std::vector<uint32_t> candidates_;
+};
+
 }  // namespace
 
 double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint64_t size_a,
@@ -77,63 +127,85 @@ double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint6
                                options);
 }
 
+void VerificationBytes(const uint32_t* sig, int num_perm, uint8_t* out) {
+  // The low bits of a one-permutation value are its bin: mix all of them in.
+  for (int v = 0; v < num_perm; ++v) out[v] = static_cast<uint8_t>((sig[v] * 0x9E3779B1u) >> 24);
+}
+
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
-                                   const MatchOptions& options, int threads) {
+                                   const MatchOptions& options, int threads, std::span<const uint8_t> sig_bytes) {
   const size_t n = sizes.size();
+  const size_t k = num_perm;
+  threads = std::max(threads, 1);
   ClusterAssignment out;
   out.representative.resize(n);
   out.similarity.assign(n, 1.0f);
-  FixedLshIndex index(sigs.first(n * num_perm), num_perm, lsh, threads);
-  // visited[rep] == i marks a representative already verified for document i.
-  std::vector<uint32_t> visited(n, UINT32_MAX);
-  std::vector<uint32_t> candidates;
-  // Representatives' signature bytes (rows written as they enter the index).
-  const auto rep_bytes = std::make_unique_for_overwrite<uint8_t[]>(n * num_perm);
-  std::vector<uint8_t> bytes(num_perm);
-  for (size_t i = 0; i < n; ++i) {
-    out.representative[i] = static_cast<uint32_t>(i);
-    // Bucket ids lie in one stream per band, too many for the hardware to
-    // follow: fetch a few documents ahead (once per half cache line).
-    constexpr size_t kAhead = 32;
-    if (i % 8 == 0 && i + kAhead < n) index.Prefetch(static_cast<uint32_t>(i + kAhead));
-    if (sizes[i] == 0) continue;
-    // The candidates' signatures lie anywhere: collect them all and start
-    // their loads before comparing. The best match does not depend on the
-    // order of comparison.
-    candidates.clear();
-    index.Query(static_cast<uint32_t>(i), [&](uint32_t rep) {
-      if (visited[rep] == i) return;
-      visited[rep] = static_cast<uint32_t>(i);
-      candidates.push_back(rep);
-      const uint8_t* rep_row = rep_bytes.get() + static_cast<size_t>(rep) * num_perm;
-      for (int v = 0; v < num_perm; v += 64) __builtin_prefetch(rep_row + v);
-      __builtin_prefetch(&sizes[rep]);
+  FixedLshIndex index(sigs.first(n * k), num_perm, lsh, threads);
+  std::unique_ptr<uint8_t[]> own_bytes;
+  if (sig_bytes.empty()) {
+    own_bytes = std::make_unique_for_overwrite<uint8_t[]>(n * k);
+    ParallelForChunks(n, 4096, threads, [&](size_t, size_t begin, size_t end, int) {
+      for (size_t i = begin; i < end; ++i) VerificationBytes(sigs.data() + i * k, num_perm, own_bytes.get() + i * k);
     });
-    out.verified_pairs += candidates.size();
-    const uint32_t* sig = sigs.data() + i * num_perm;
-    SignatureBytes(sig, num_perm, bytes.data());
-    double best = -1.0;
-    uint32_t best_rep = UINT32_MAX;
-    for (const uint32_t rep : candidates) {
-      const uint8_t* rep_row = rep_bytes.get() + static_cast<size_t>(rep) * num_perm;
-      const uint32_t equal_bytes = CountEqualBytes(bytes.data(), rep_row, num_perm);
-      if (!MayMatch(equal_bytes, num_perm, sizes[i], sizes[rep], options)) continue;
-      const double s = MatchSimilarity(sig, sigs.data() + static_cast<size_t>(rep) * num_perm,
-                                       num_perm, sizes[i], sizes[rep], options);
-      if (s > best || (s == best && rep < best_rep)) {
-        best = s;
-        best_rep = rep;
+    sig_bytes = std::span<const uint8_t>(own_bytes.get(), n * k);
+  }
+  std::vector<CandidateVerifier> verifiers;
+  for (int t = 0; t < threads; ++t) verifiers.emplace_back(sigs, num_perm, sizes, sig_bytes.data(), options);
+  std::vector<uint64_t> compared(threads, 0);
+  // Documents go in blocks. First, on every thread, each is compared with
+  // the representatives of earlier blocks (the index does not change
+  // meanwhile); then, in order, with those its own block added before it,
+  // and it enters the index when nothing matched. Together these are the
+  // representatives a one-at-a-time greedy pass compares it with, so the
+  // result does not depend on threads; and the second step, the only one
+  // in order, compares few and reuses the first's bucket lists.
+  constexpr size_t kBlockDocs = 8192;
+  constexpr size_t kChunkDocs = 256;
+  // Bucket ids lie in one stream per band, too many for the hardware to
+  // follow: fetch a few documents ahead (once per half cache line).
+  constexpr size_t kAheadDocs = 32;
+  const size_t bands = static_cast<size_t>(lsh.bands);
+  std::vector<BestMatch> block_best(kBlockDocs);
+  const auto block_buckets = std::make_unique_for_overwrite<FixedLshIndex::BucketId[]>(kBlockDocs * bands);
+  std::vector<uint32_t> block_bucket_count(kBlockDocs);
+  const auto buckets_of = [&](size_t j) {
+    return std::span<const FixedLshIndex::BucketId>(block_buckets.get() + j * bands, block_bucket_count[j]);
+  };
+  for (size_t begin = 0; begin < n; begin += kBlockDocs) {
+    const size_t end = std::min(n, begin + kBlockDocs);
+    ParallelForChunks(end - begin, kChunkDocs, threads, [&](size_t, size_t chunk_begin, size_t chunk_end, int t) {
+      for (size_t j = chunk_begin; j < chunk_end; ++j) {
+        const uint32_t i = static_cast<uint32_t>(begin + j);
+        if (j % 8 == 0 && i + kAheadDocs < n) index.PrefetchBucketsOf(static_cast<uint32_t>(i + kAheadDocs));
+        block_best[j] = BestMatch{};
+        block_bucket_count[j] = 0;
+        if (sizes[i] == 0) continue;
+        block_bucket_count[j] = index.BucketsOf(i, block_buckets.get() + j * bands);
+        if (block_bucket_count[j] == 0) continue;  // no candidates, and no one's
+        compared[t] += verifiers[t].Verify(i, [&](auto&& fn) { index.Query(buckets_of(j), fn); }, &block_best[j]);
+      }
+    });
+    index.StartNewInserts(static_cast<uint32_t>(begin));
+    for (size_t j = 0; j < end - begin; ++j) {
+      constexpr size_t kAheadInserts = 4;  // the buckets lie anywhere in a table larger than the caches
+      if (j + kAheadInserts < end - begin) index.Prefetch(buckets_of(j + kAheadInserts));
+      const uint32_t i = static_cast<uint32_t>(begin + j);
+      out.representative[i] = i;
+      if (sizes[i] == 0) continue;
+      BestMatch& best = block_best[j];
+      // verifiers[0]'s marks from the first step are on representatives of
+      // earlier blocks, which QueryNew never reports.
+      compared[0] += verifiers[0].Verify(i, [&](auto&& fn) { index.QueryNew(buckets_of(j), fn); }, &best);
+      if (best.found()) {
+        out.representative[i] = best.rep;
+        out.similarity[i] = static_cast<float>(best.similarity);
+      } else {
+        index.Insert(i, buckets_of(j));
       }
     }
-    if (best_rep != UINT32_MAX && best >= 0.0) {
-      out.representative[i] = best_rep;
-      out.similarity[i] = static_cast<float>(best);
-    } else {
-      index.Insert(static_cast<uint32_t>(i));
-      std::copy(bytes.begin(), bytes.end(), rep_bytes.get() + i * num_perm);
-    }
   }
+  for (const uint64_t c : compared) out.verified_pairs += c;
   return out;
 }
 

@@ -114,33 +114,18 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
     }
   });
   for (int b = 0; b < bands; ++b) band_base_[b + 1] += band_base_[b];
-  buckets_.resize(band_base_[bands]);
-  // Members per bucket; each band's buckets are its own range, so bands
-  // count in parallel.
-  ParallelForChunks(bands, 1, threads, [&](size_t band, size_t, size_t, int) {
-    const uint32_t* ids = item_buckets_.get() + band * n;
-    Bucket* band_buckets = buckets_.data() + band_base_[band];
-    for (size_t i = 0; i < n; ++i) {
-      if (ids[i] != kNone) ++band_buckets[ids[i]].capacity;
-    }
-  });
-  // As in LshIndex, a bucket's first item always enters, even with a cap of 0.
-  const uint32_t cap = std::max<uint32_t>(max_bucket_items_, 1);
-  uint64_t slots = 0;
-  for (Bucket& bucket : buckets_) {
-    bucket.capacity = std::min(bucket.capacity, cap);
-    bucket.start = slots;
-    slots += bucket.capacity;
-  }
-  slots_ = std::make_unique_for_overwrite<uint32_t[]>(slots);
+  heads_.resize(band_base_[bands]);
 }
 
-void FixedLshIndex::Insert(uint32_t item) {
-  uint32_t buckets[LshIndex::kMaxBands];
-  const int shared = SharedBuckets(item, buckets);  // bands whose key no other item has need nothing
-  for (int j = 0; j < shared; ++j) {
-    Bucket& bucket = buckets_[buckets[j]];
-    if (bucket.size < bucket.capacity) slots_[bucket.start + bucket.size++] = item;
+void FixedLshIndex::Insert(uint32_t item, std::span<const BucketId> buckets) {
+  for (const BucketId id : buckets) {
+    Bucket& bucket = heads_[id];
+    // As in LshIndex, a bucket's first item always enters.
+    if (bucket.size > 0 && bucket.size >= max_bucket_items_) continue;
+    next_.push_back(bucket.head);
+    bucket.head = static_cast<uint32_t>(items_.size());
+    items_.push_back(item);
+    ++bucket.size;
   }
 }
 

@@ -91,11 +91,6 @@ class LshIndex {
 // bucket ids instead of hashing and probing a map, and only shared bands take
 // memory.
 //
-// As every bucket's members are known, each bucket gets a contiguous run of
-// slots (its member count, at most the cap) and inserts fill it in order: a
-// query reads each bucket's items in one run instead of chasing a linked
-// list, whose dependent loads dominated clustering when buckets are large.
-//
 // Query and Insert report what LshIndex would for the same calls, with the
 // same bucket cap, except that buckets are per band (LshIndex keeps all bands
 // in one map, so the two differ only if two bands' 64-bit keys collide).
@@ -104,42 +99,14 @@ class FixedLshIndex {
   FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshParams params, int threads = 1,
                 uint32_t max_bucket_items = LshIndex::kDefaultMaxBucketItems);
 
-  void Insert(uint32_t item);
+  using BucketId = uint32_t;
 
-  // Calls fn(other) for every inserted item sharing a band with item, once
-  // per shared band.
-  template <typename Fn>
-  void Query(uint32_t item, Fn&& fn) const {
-    uint32_t buckets[LshIndex::kMaxBands];
-    const int shared = SharedBuckets(item, buckets);
-    // The bucket table is larger than the caches: start every load first.
-    for (int j = 0; j < shared; ++j) __builtin_prefetch(&buckets_[buckets[j]]);
-    for (int j = 0; j < shared; ++j) {
-      const Bucket& bucket = buckets_[buckets[j]];
-      const uint32_t* items = slots_.get() + bucket.start;
-      for (uint32_t k = 0; k < bucket.size; ++k) fn(items[k]);
-    }
-  }
-
-  // Starts loading what Query and Insert read first for item.
-  void Prefetch(uint32_t item) const {
-    for (int b = 0; b < params_.bands; ++b) __builtin_prefetch(&item_buckets_[b * num_items_ + item]);
-  }
-
-  size_t num_buckets() const { return buckets_.size(); }
-
- private:
-  static constexpr uint32_t kNone = 0xFFFFFFFFu;
-  struct Bucket {
-    uint64_t start = 0;     // its first slot
-    uint32_t size = 0;      // items inserted
-    uint32_t capacity = 0;  // slots: members, at most the cap
-  };
-  // Writes the buckets_ indexes of item's buckets in band order to out (the
-  // bands whose key another item shares); returns how many. Without a
-  // branch: about half the bands have a bucket, in no predictable pattern.
-  int SharedBuckets(uint32_t item, uint32_t* out) const {
-    int shared = 0;
+  // Writes the buckets item belongs to, in band order, to out (room for
+  // one per band): those of its bands whose key another item shares. Returns
+  // how many. The calls below take such a list, so that a caller that
+  // queries and inserts one item looks them up once.
+  int BucketsOf(uint32_t item, BucketId* out) const {
+    int shared = 0;  // without a branch: about half the bands have a bucket, in no predictable pattern
     for (int b = 0; b < params_.bands; ++b) {
       const uint32_t id = item_buckets_[b * num_items_ + item];
       out[shared] = band_base_[b] + id;
@@ -148,13 +115,77 @@ class FixedLshIndex {
     return shared;
   }
 
+  // Inserts item into its buckets (from BucketsOf), except full ones. Items
+  // must be inserted in increasing order.
+  void Insert(uint32_t item, std::span<const BucketId> buckets);
+  void Insert(uint32_t item) {
+    BucketId buckets[LshIndex::kMaxBands];
+    Insert(item, std::span(buckets, BucketsOf(item, buckets)));
+  }
+
+  // Calls fn(other) for every inserted item in the buckets (from BucketsOf),
+  // once per bucket, newest first.
+  template <typename Fn>
+  void Query(std::span<const BucketId> buckets, Fn&& fn) const {
+    // The bucket table is larger than the caches: start every load first.
+    Prefetch(buckets);
+    for (const BucketId id : buckets) {
+      for (uint32_t slot = heads_[id].head; slot != kNone; slot = next_[slot]) fn(items_[slot]);
+    }
+  }
+  template <typename Fn>
+  void Query(uint32_t item, Fn&& fn) const {
+    BucketId buckets[LshIndex::kMaxBands];
+    Query(std::span<const BucketId>(buckets, BucketsOf(item, buckets)), fn);
+  }
+
+  // From here on, QueryNew reports only the items inserted after this call;
+  // they must be >= first_item.
+  void StartNewInserts(uint32_t first_item) { first_new_item_ = first_item; }
+
+  // Query reporting only the items inserted since StartNewInserts: the
+  // newest of each bucket, so it stops at the first older one.
+  template <typename Fn>
+  void QueryNew(std::span<const BucketId> buckets, Fn&& fn) const {
+    for (const BucketId id : buckets) {
+      for (uint32_t slot = heads_[id].head; slot != kNone && items_[slot] >= first_new_item_; slot = next_[slot])
+        fn(items_[slot]);
+    }
+  }
+  template <typename Fn>
+  void QueryNew(uint32_t item, Fn&& fn) const {
+    BucketId buckets[LshIndex::kMaxBands];
+    QueryNew(std::span<const BucketId>(buckets, BucketsOf(item, buckets)), fn);
+  }
+
+  // Starts loading what BucketsOf reads for item.
+  void PrefetchBucketsOf(uint32_t item) const {
+    for (int b = 0; b < params_.bands; ++b) __builtin_prefetch(&item_buckets_[b * num_items_ + item]);
+  }
+  // Starts loading what Query, QueryNew and Insert read first for these
+  // buckets.
+  void Prefetch(std::span<const BucketId> buckets) const {
+    for (const BucketId id : buckets) __builtin_prefetch(&heads_[id]);
+  }
+
+  size_t num_buckets() const { return heads_.size(); }
+
+ private:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  struct Bucket {
+    uint32_t head = kNone;
+    uint32_t size = 0;
+  };
+
   LshParams params_;
   uint32_t max_bucket_items_;
   size_t num_items_;
   std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): id within the band, or kNone
-  std::vector<uint32_t> band_base_;     // per band: buckets_ index of its id 0
-  std::vector<Bucket> buckets_;
-  std::unique_ptr<uint32_t[]> slots_;   // the buckets' runs: inserted items, oldest first
+  std::vector<uint32_t> band_base_;     // per band: heads_ index of its id 0
+  std::vector<Bucket> heads_;           // per bucket: newest slot
+  std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
+  std::vector<uint32_t> items_;         // slot -> item
+  uint32_t first_new_item_ = 0;
 };
 
 }  // namespace dedup

@@ -125,9 +125,11 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
   const MinHasher h(MinHashScheme::kOnePermutation, kPerm, 1);
   std::mt19937_64 rng(8);
   Sketches s;
-  // Edited copies of a few hundred originals, some trimmed, some empty.
-  for (int d = 0; d < 3000; ++d) {
-    const uint64_t original = rng() % 300;
+  // Edited copies of a few thousand originals, some trimmed, some empty;
+  // enough documents that ClusterDocuments works in several blocks, with
+  // copies in other blocks than their original.
+  for (int d = 0; d < 30000; ++d) {
+    const uint64_t original = rng() % 3000;
     const uint64_t length = 40 + original % 60;
     std::vector<uint64_t> set = Range(original * 1000, original * 1000 + length);
     const uint64_t edits = rng() % (length / 2);
@@ -148,7 +150,7 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
       size_t merged = 0;
       for (uint32_t i = 0; i < want.representative.size(); ++i) merged += want.representative[i] != i;
       EXPECT_GT(merged, 300u) << "the corpus should hold many near-duplicates";
-      for (const int threads : {1, 2}) {
+      for (const int threads : {1, 3}) {
         const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, options, threads);
         EXPECT_EQ(got.representative, want.representative) << "bands " << lsh.bands << ", threads " << threads;
         EXPECT_EQ(got.similarity, want.similarity);

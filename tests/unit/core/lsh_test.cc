@@ -127,6 +127,35 @@ TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
   }
 }
 
+// QueryNew reports what Query reports among the items inserted since the
+// last StartNewInserts, full buckets included.
+TEST(FixedLshIndexTest, QueryNewReportsTheInsertsSinceItsStart) {
+  const LshParams p{4, 2};
+  constexpr int kPerm = 8;
+  constexpr uint32_t kItems = 3000;
+  std::mt19937_64 rng(9);
+  std::vector<uint32_t> sigs(kItems * kPerm);
+  for (uint32_t& v : sigs) v = static_cast<uint32_t>(rng() % 5);
+  FixedLshIndex index(sigs, kPerm, p, 2, /*max_bucket_items=*/7);
+  size_t reported_new = 0;
+  for (uint32_t begin = 0; begin < kItems; begin += 100) {
+    index.StartNewInserts(begin);
+    for (uint32_t i = begin; i < begin + 100; ++i) {
+      std::vector<uint32_t> want, got;
+      index.Query(i, [&](uint32_t item) {
+        if (item >= begin) want.push_back(item);
+      });
+      index.QueryNew(i, [&](uint32_t item) { got.push_back(item); });
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+      ASSERT_EQ(got, want) << "item " << i;
+      reported_new += got.size();
+      if (i % 3 != 0) index.Insert(i);
+    }
+  }
+  EXPECT_GT(reported_new, 500u);  // not vacuous
+}
+
 TEST(FixedLshIndexTest, KeysHeldByOneItemGetNoBucket) {
   const LshParams p{2, 2};
   // Items 0 and 2 share band 0; every other band key is unique.
