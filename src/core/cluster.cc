@@ -23,6 +23,16 @@ double SimilarityFromJaccard(double jaccard, uint64_t size_a, uint64_t size_b, c
   return containment >= options.containment ? containment : -1.0;
 }
 
+// One byte per value of a finalised signature. Equal values give equal
+// bytes, so the share of equal bytes bounds the Jaccard estimate from above:
+// most candidate pairs are rejected from a quarter of the signatures' cache
+// lines (those that are not duplicates, which are nearly all when a site's
+// pages share a template). The low bits of a one-permutation value are its
+// bin: all bits are mixed in.
+void VerificationBytes(const uint32_t* sig, int num_perm, uint8_t* out) {
+  for (int v = 0; v < num_perm; ++v) out[v] = static_cast<uint8_t>((sig[v] * 0x9E3779B1u) >> 24);
+}
+
 // Eight bytes at a time: a byte of a ^ b is zero where they are equal.
 uint32_t CountEqualBytes(const uint8_t* a, const uint8_t* b, int n) {
   constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
@@ -74,13 +84,15 @@ struct BestMatch {
 };
 
 // Compares documents with the candidate representatives the index reports;
-// one per thread. sig_bytes: each document's VerificationBytes.
+// one per thread.
 class CandidateVerifier {
  public:
   CandidateVerifier(std::span<const uint32_t> sigs, int num_perm, const std::vector<uint64_t>& sizes,
-                    const uint8_t* sig_bytes, const MatchOptions& options)
-      : sigs_(sigs), num_perm_(num_perm), sizes_(sizes), sig_bytes_(sig_bytes), options_(options),
-        visited_(sizes.size(), UINT32_MAX) {}
+                    const MatchOptions& options)
+      : sigs_(sigs), num_perm_(num_perm), sizes_(sizes), options_(options), visited_(sizes.size(), UINT32_MAX) {}
+
+  // Each document's VerificationBytes, from now on (null: none).
+  void UseBytes(const uint8_t* sig_bytes) { sig_bytes_ = sig_bytes; }
 
   // Offers document i each distinct representative that query(fn) reports
   // and that matches it; returns how many it compared.
@@ -93,14 +105,18 @@ class CandidateVerifier {
       if (visited_[rep] == i) return;
       visited_[rep] = i;
       candidates_.push_back(rep);
-      const uint8_t* rep_row = Bytes(rep);
-      for (int v = 0; v < num_perm_; v += 64) __builtin_prefetch(rep_row + v);
+      if (sig_bytes_ != nullptr) {
+        for (int v = 0; v < num_perm_; v += 64) __builtin_prefetch(Bytes(rep) + v);
+      } else {
+        for (int v = 0; v < num_perm_; v += 16) __builtin_prefetch(Signature(rep) + v);
+      }
       __builtin_prefetch(&sizes_[rep]);
     });
     const uint32_t* sig = Signature(i);
     for (const uint32_t rep : candidates_) {
-      const uint32_t equal_bytes = CountEqualBytes(Bytes(i), Bytes(rep), num_perm_);
-      if (!MayMatch(equal_bytes, num_perm_, sizes_[i], sizes_[rep], options_)) continue;
+      if (sig_bytes_ != nullptr &&
+          !MayMatch(CountEqualBytes(Bytes(i), Bytes(rep), num_perm_), num_perm_, sizes_[i], sizes_[rep], options_))
+        continue;
       best->Offer(MatchSimilarity(sig, Signature(rep), num_perm_, sizes_[i], sizes_[rep], options_), rep);
     }
     return candidates_.size();
@@ -113,8 +129,8 @@ class CandidateVerifier {
   std::span<const uint32_t> sigs_;
   int num_perm_;
   const std::vector<uint64_t>& sizes_;
-  const uint8_t* sig_bytes_;
   const MatchOptions& options_;
+  const uint8_t* sig_bytes_ = nullptr;
   std::vector<uint32_t> visited_;  // visited_[rep] == i: rep already compared with document i
   std::vector<uint32_t> candidates_;
 };
@@ -127,14 +143,10 @@ double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint6
                                options);
 }
 
-void VerificationBytes(const uint32_t* sig, int num_perm, uint8_t* out) {
-  // The low bits of a one-permutation value are its bin: mix all of them in.
-  for (int v = 0; v < num_perm; ++v) out[v] = static_cast<uint8_t>((sig[v] * 0x9E3779B1u) >> 24);
-}
 
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
-                                   const MatchOptions& options, int threads, std::span<const uint8_t> sig_bytes) {
+                                   const MatchOptions& options, int threads, QuickRejection quick) {
   const size_t n = sizes.size();
   const size_t k = num_perm;
   threads = std::max(threads, 1);
@@ -142,16 +154,21 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
   out.representative.resize(n);
   out.similarity.assign(n, 1.0f);
   FixedLshIndex index(sigs.first(n * k), num_perm, lsh, threads);
-  std::unique_ptr<uint8_t[]> own_bytes;
-  if (sig_bytes.empty()) {
-    own_bytes = std::make_unique_for_overwrite<uint8_t[]>(n * k);
-    ParallelForChunks(n, 4096, threads, [&](size_t, size_t begin, size_t end, int) {
-      for (size_t i = begin; i < end; ++i) VerificationBytes(sigs.data() + i * k, num_perm, own_bytes.get() + i * k);
-    });
-    sig_bytes = std::span<const uint8_t>(own_bytes.get(), n * k);
-  }
   std::vector<CandidateVerifier> verifiers;
-  for (int t = 0; t < threads; ++t) verifiers.emplace_back(sigs, num_perm, sizes, sig_bytes.data(), options);
+  for (int t = 0; t < threads; ++t) verifiers.emplace_back(sigs, num_perm, sizes, options);
+  // VerificationBytes pay for their pass over the signatures (and n *
+  // num_perm bytes) only when documents have many candidates: kAuto makes
+  // them once the blocks so far compared more than this many per document.
+  constexpr uint64_t kBytesAfterCandidatesPerDoc = 4;
+  std::unique_ptr<uint8_t[]> sig_bytes;
+  const auto make_bytes = [&] {
+    sig_bytes = std::make_unique_for_overwrite<uint8_t[]>(n * k);
+    ParallelForChunks(n, 4096, threads, [&](size_t, size_t first, size_t last, int) {
+      for (size_t i = first; i < last; ++i) VerificationBytes(sigs.data() + i * k, num_perm, sig_bytes.get() + i * k);
+    });
+    for (CandidateVerifier& verifier : verifiers) verifier.UseBytes(sig_bytes.get());
+  };
+  if (quick == QuickRejection::kAlways) make_bytes();
   std::vector<uint64_t> compared(threads, 0);
   // Documents go in blocks. First, on every thread, each is compared with
   // the representatives of earlier blocks (the index does not change
@@ -203,6 +220,11 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
       } else {
         index.Insert(i, buckets_of(j));
       }
+    }
+    uint64_t compared_so_far = 0;
+    for (const uint64_t c : compared) compared_so_far += c;
+    if (quick == QuickRejection::kAuto && !sig_bytes && compared_so_far > kBytesAfterCandidatesPerDoc * end) {
+      make_bytes();
     }
   }
   for (const uint64_t c : compared) out.verified_pairs += c;

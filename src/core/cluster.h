@@ -35,22 +35,19 @@ struct ClusterAssignment {
   uint64_t verified_pairs = 0;           // candidate pairs compared (cost indicator)
 };
 
-// One byte per value of a finalised signature (num_perm of them to out).
-// Equal values give equal bytes, so the share of equal bytes bounds the
-// Jaccard estimate from above: clustering rejects most candidate pairs from
-// a quarter of the signatures' cache lines (those that are not duplicates,
-// which are nearly all when a site's pages share a template).
-void VerificationBytes(const uint32_t* sig, int num_perm, uint8_t* out);
+// Whether candidate pairs are first compared on one byte per signature
+// value (a bound that rejects most non-duplicates from a quarter of the
+// memory): kAuto once documents have had several candidates each, as making
+// the bytes is a pass over the signatures. The result is the same either way.
+enum class QuickRejection { kAuto, kAlways, kNever };
 
 // sigs: n * num_perm finalised values, row i for document i. sizes[i]: number
-// of distinct shingles (0: the document takes part in no cluster).
-// sig_bytes: the rows' VerificationBytes, which a caller may make while the
-// signatures are in cache (empty: made here). Runs on `threads` threads; the
-// result does not depend on threads.
+// of distinct shingles (0: the document takes part in no cluster). Runs on
+// `threads` threads; the result does not depend on threads.
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
                                    const MatchOptions& options, int threads = 1,
-                                   std::span<const uint8_t> sig_bytes = {});
+                                   QuickRejection quick = QuickRejection::kAuto);
 
 }  // namespace dedup
 

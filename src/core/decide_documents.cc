@@ -58,11 +58,10 @@ class SignatureBuilder {
   }
 
   // Writes every document's finalised signature to sigs (which may be the
-  // raw signatures themselves: each row is read before it is written), its
-  // VerificationBytes to bytes, and its shingle count to (*sizes)[d].
-  // excluded(o): occurrence o stays out.
+  // raw signatures themselves: each row is read before it is written) and
+  // its shingle count to (*sizes)[d]. excluded(o): occurrence o stays out.
   template <typename Excluded>
-  void Build(uint32_t* sigs, uint8_t* bytes, Excluded&& excluded, std::vector<uint64_t>* sizes) {
+  void Build(uint32_t* sigs, Excluded&& excluded, std::vector<uint64_t>* sizes) {
     const size_t n = fp_.size();
     sizes->resize(n);
     ParallelForChunks(n, kChunkDocs * 4, threads_, [&](size_t, size_t begin, size_t end, int t) {
@@ -93,7 +92,6 @@ class SignatureBuilder {
           size += line.count;
         }
         hasher_.Finalize(sig);
-        VerificationBytes(sig.data(), k_, bytes + d * k_);
         (*sizes)[d] = size;
       }
     });
@@ -306,20 +304,17 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   const LshParams lsh = options.EffectiveLsh();
   result.stats.lsh = lsh;
 
-  // Both clusterings' VerificationBytes, made with the signatures.
-  const auto sig_bytes = std::make_unique_for_overwrite<uint8_t[]>(n * k);
   absl::flat_hash_map<uint64_t, BlockVerdict> verdicts;
   if (!occurrences.empty()) {
     // Every value is written by Build: no zero fill.
     auto story_sigs = std::make_unique_for_overwrite<uint32_t[]>(n * k);
-    signatures.Build(story_sigs.get(), sig_bytes.get(), [](uint32_t) { return false; }, &sizes);
+    signatures.Build(story_sigs.get(), [](uint32_t) { return false; }, &sizes);
     // Stories only feed the block counts: banding at the Jaccard threshold
     // (a third of the bands of the containment-aware banding) is enough.
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
     const ClusterAssignment stories =
-        ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads,
-                         std::span(sig_bytes.get(), n * k));
+        ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads);
     story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
@@ -332,9 +327,8 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
 
   ClusterAssignment clusters;
   if (options.dedup) {
-    signatures.Build(sigs, sig_bytes.get(), [&](uint32_t o) { return removals.removes(o); }, &sizes);
-    clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads,
-                                std::span(sig_bytes.get(), n * k));
+    signatures.Build(sigs, [&](uint32_t o) { return removals.removes(o); }, &sizes);
+    clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
   } else {
     clusters.representative.resize(n);

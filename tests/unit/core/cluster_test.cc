@@ -151,17 +151,45 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
       for (uint32_t i = 0; i < want.representative.size(); ++i) merged += want.representative[i] != i;
       EXPECT_GT(merged, 300u) << "the corpus should hold many near-duplicates";
       for (const int threads : {1, 3}) {
-        const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, options, threads);
-        EXPECT_EQ(got.representative, want.representative) << "bands " << lsh.bands << ", threads " << threads;
-        EXPECT_EQ(got.similarity, want.similarity);
-        EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+        for (const QuickRejection quick : {QuickRejection::kAuto, QuickRejection::kAlways, QuickRejection::kNever}) {
+          const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, options, threads, quick);
+          EXPECT_EQ(got.representative, want.representative)
+              << "bands " << lsh.bands << ", threads " << threads << ", quick " << static_cast<int>(quick);
+          EXPECT_EQ(got.similarity, want.similarity);
+          EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+        }
       }
     }
   }
 }
 
-// ClusterDocuments rejects most candidates from one byte per signature
-// value before comparing whole signatures. Two documents agreeing in exactly
+// Pages of one site: a shared template and a text of their own each, so
+// every pair is a candidate (Jaccard about 1/3) and few match. kAuto turns
+// the quick rejection on after the first block; the result must not change.
+TEST(ClusterTest, TemplatePagesDecideAsTheReferenceWithAndWithoutQuickRejection) {
+  const MinHasher h(MinHashScheme::kOnePermutation, kPerm, 1);
+  std::mt19937_64 rng(12);
+  Sketches s;
+  const std::vector<uint64_t> site_template = Range(1u << 30, (1u << 30) + 30);
+  for (int d = 0; d < 10000; ++d) {
+    std::vector<uint64_t> set = site_template;
+    const uint64_t text = d % 7 == 3 ? d - 1 : d;  // every seventh page repeats the one before
+    for (const uint64_t x : Range(text * 100, text * 100 + 70)) set.push_back(x);
+    s.Add(h, set);
+  }
+  const LshParams lsh = ChooseLshParams(0.36, kPerm);
+  const ClusterAssignment want = ReferenceCluster(s, lsh, MatchOptions{});
+  EXPECT_GT(want.verified_pairs, 10u * 10000) << "the pages should be each other's candidates: " << want.verified_pairs;
+  for (const QuickRejection quick : {QuickRejection::kAuto, QuickRejection::kNever}) {
+    const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, MatchOptions{}, 2, quick);
+    EXPECT_EQ(got.representative, want.representative) << "quick " << static_cast<int>(quick);
+    EXPECT_EQ(got.similarity, want.similarity);
+    EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+  }
+}
+
+// ClusterDocuments can reject candidates from one byte per signature value
+// before comparing whole signatures (always, here). Two documents agreeing in exactly
 // `equal` values, at every count, with sizes and options around each bound
 // (Jaccard, containment, length ratio): the second joins the first exactly
 // when MatchSimilarity says they match.
@@ -191,7 +219,8 @@ TEST(ClusterTest, QuickRejectionNeverRejectsAMatch) {
         sigs.insert(sigs.end(), second.begin(), second.end());
         const std::vector<uint64_t> sizes = {size_a, size_b};
         const double want = MatchSimilarity(second.data(), first.data(), kPerm, size_b, size_a, options);
-        const ClusterAssignment got = ClusterDocuments(sigs, kPerm, sizes, every_value, options);
+        const ClusterAssignment got =
+            ClusterDocuments(sigs, kPerm, sizes, every_value, options, 1, QuickRejection::kAlways);
         ASSERT_EQ(got.representative[1], want >= 0.0 ? 0u : 1u)
             << "equal " << equal << ", sizes " << size_a << "/" << size_b << ", similarity " << want;
         (want >= 0.0 ? matched : rejected)++;
