@@ -87,13 +87,13 @@ class LshIndex {
 // num_perm values). The band keys are hashed and grouped once, in parallel:
 // each (item, band) whose key another item shares in that band gets a bucket
 // id, dense within its band, and a key held by one item alone, which can never
-// match, gets none. The sequential pass that inserts and queries then follows
-// bucket ids instead of hashing and probing a map, and only shared bands take
-// memory.
+// match, gets none. Inserts and queries then follow bucket ids instead of
+// hashing and probing a map, and only shared bands take memory.
 //
 // Query and Insert report what LshIndex would for the same calls, with the
 // same bucket cap, except that buckets are per band (LshIndex keeps all bands
 // in one map, so the two differ only if two bands' 64-bit keys collide).
+// The const calls may run on several threads while nothing inserts.
 class FixedLshIndex {
  public:
   FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshParams params, int threads = 1,
@@ -176,7 +176,6 @@ class FixedLshIndex {
     uint32_t head = kNone;
     uint32_t size = 0;
   };
-
   LshParams params_;
   uint32_t max_bucket_items_;
   size_t num_items_;
