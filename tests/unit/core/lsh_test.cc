@@ -96,15 +96,22 @@ TEST(LshIndexTest, AFullBucketStopsGrowingAndQueriesStayBounded) {
   EXPECT_TRUE(found_5000) << "an item in a full bucket is still found through its other bands";
 }
 
+// Signatures of 8 values from an alphabet of 5, so that bands collide often.
+constexpr int kSmallPerm = 8;
+std::vector<uint32_t> SmallAlphabetSignatures(uint32_t items, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<uint32_t> sigs(items * kSmallPerm);
+  for (uint32_t& v : sigs) v = static_cast<uint32_t>(rng() % 5);
+  return sigs;
+}
+
 // The fixed-set index answers as LshIndex does for the same inserts and
 // queries in the same order, full buckets included, on any number of threads.
 TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
   const LshParams p{4, 2};
-  constexpr int kPerm = 8;
+  constexpr int kPerm = kSmallPerm;
   constexpr uint32_t kItems = 3000;
-  std::mt19937_64 rng(7);
-  std::vector<uint32_t> sigs(kItems * kPerm);
-  for (uint32_t& v : sigs) v = static_cast<uint32_t>(rng() % 5);  // small alphabet: bands collide often
+  const std::vector<uint32_t> sigs = SmallAlphabetSignatures(kItems, 7);
   for (const int threads : {1, 3}) {
     LshIndex reference(p, 0, /*max_bucket_items=*/7);
     FixedLshIndex fixed(sigs, kPerm, p, threads, /*max_bucket_items=*/7);
@@ -131,12 +138,9 @@ TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
 // last StartNewInserts, full buckets included.
 TEST(FixedLshIndexTest, QueryNewReportsTheInsertsSinceItsStart) {
   const LshParams p{4, 2};
-  constexpr int kPerm = 8;
   constexpr uint32_t kItems = 3000;
-  std::mt19937_64 rng(9);
-  std::vector<uint32_t> sigs(kItems * kPerm);
-  for (uint32_t& v : sigs) v = static_cast<uint32_t>(rng() % 5);
-  FixedLshIndex index(sigs, kPerm, p, 2, /*max_bucket_items=*/7);
+  const std::vector<uint32_t> sigs = SmallAlphabetSignatures(kItems, 9);
+  FixedLshIndex index(sigs, kSmallPerm, p, 2, /*max_bucket_items=*/7);
   size_t reported_new = 0;
   for (uint32_t begin = 0; begin < kItems; begin += 100) {
     index.StartNewInserts(begin);
