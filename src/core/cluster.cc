@@ -143,7 +143,6 @@ double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint6
                                options);
 }
 
-
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
                                    const MatchOptions& options, int threads, QuickRejection quick) {
