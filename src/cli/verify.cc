@@ -31,8 +31,7 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
   result.docs.resize(corpus.size());
   std::vector<ReportEntry> entries;
   size_t line_no = 0;
-  constexpr size_t kReleaseBytes = size_t{64} << 20;
-  size_t released_to = 0;
+  PageReleaser releaser(buffer, /*step=*/size_t{64} << 20);  // parsed lines are not read again
   for (size_t pos = 0; pos < bytes.size();) {
     size_t nl = bytes.find('\n', pos);
     if (nl == std::string_view::npos) nl = bytes.size();
@@ -41,11 +40,7 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
     if (!entry.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": ", entry.status().message()));
     entries.push_back(*std::move(entry));
     pos = nl + 1;
-    // Parsed lines are not read again: their pages go back to the kernel.
-    if (pos - released_to >= kReleaseBytes) {
-      buffer.ReleasePages(released_to, pos);
-      released_to = pos;
-    }
+    releaser.ReadTo(pos);
   }
   if (entries.size() != corpus.size()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", entries.size(), " entries for ", corpus.size(), " documents"));
@@ -91,7 +86,8 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
 // neither is held whole (the file's pages are dropped behind the comparison).
 class ComparingSink : public ByteSink {
  public:
-  ComparingSink(std::string what, const InputBuffer* actual) : what_(std::move(what)), actual_(actual) {}
+  ComparingSink(std::string what, const InputBuffer* actual)
+      : what_(std::move(what)), actual_(actual), releaser_(*actual, /*step=*/size_t{64} << 20) {}
   absl::Status Append(std::string_view bytes) override {
     const std::string_view actual = actual_->bytes();
     if (first_difference_ == kNone) {
@@ -100,11 +96,7 @@ class ComparingSink : public ByteSink {
       if (e != bytes.end()) first_difference_ = expected_size_ + static_cast<size_t>(e - bytes.begin());
     }
     expected_size_ += bytes.size();
-    constexpr size_t kReleaseBytes = size_t{64} << 20;
-    if (expected_size_ - released_ >= kReleaseBytes) {
-      actual_->ReleasePages(released_, expected_size_);
-      released_ = expected_size_;
-    }
+    releaser_.ReadTo(expected_size_);
     return absl::OkStatus();
   }
   // Whether the file held exactly what was appended.
@@ -122,7 +114,7 @@ class ComparingSink : public ByteSink {
   const InputBuffer* actual_;
   size_t expected_size_ = 0;
   size_t first_difference_ = kNone;
-  size_t released_ = 0;
+  PageReleaser releaser_;
 };
 
 absl::Status Verify(const CliArgs& args, const std::string& report_path) {

@@ -167,8 +167,7 @@ void Corpus::FrameJsonlChunk(const InputBuffer& buffer, const std::string& sourc
   // The passes read the bytes again in order, so until then they need no
   // memory: released behind the parser by each framing thread, instead of by
   // one thread for the whole input after framing (unmapping 1 GB of pages).
-  constexpr size_t kReleaseStep = size_t{4} << 20;
-  size_t released_to = chunk->begin;
+  PageReleaser releaser(buffer, /*step=*/size_t{4} << 20, chunk->begin);
   const uint32_t hint_id = SourceIdOf(source_hint);
   JsonlRecord record;
   const uint64_t max_line_bytes = std::max(options_.max_doc_bytes, options_.max_doc_bytes + 1);  // saturating + 1
@@ -245,12 +244,9 @@ void Corpus::FrameJsonlChunk(const InputBuffer& buffer, const std::string& sourc
     }
     chunk->sources.push_back(record.has_source ? SourceIdOf(record.source) : hint_id);
     pos = next;
-    if (pos - released_to >= kReleaseStep) {
-      buffer.ReleasePages(released_to, pos);
-      released_to = pos;
-    }
+    releaser.ReadTo(pos);
   }
-  buffer.ReleasePages(released_to, chunk->end);
+  releaser.ReleaseTo(chunk->end);
 }
 
 absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const std::string& source_hint) {

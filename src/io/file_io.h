@@ -63,6 +63,28 @@ class InputBuffer {
   std::string owned_;
 };
 
+// Releases a buffer's pages behind a reader that goes through it once, in
+// order: every `step` bytes the reader has passed (ReleasePages).
+class PageReleaser {
+ public:
+  PageReleaser(const InputBuffer& buffer, size_t step, size_t from = 0)
+      : buffer_(buffer), step_(step), released_(from) {}
+  // The reader has read up to pos.
+  void ReadTo(size_t pos) {
+    if (pos - released_ >= step_) ReleaseTo(pos);
+  }
+  // Releases what is behind pos now, however little.
+  void ReleaseTo(size_t pos) {
+    buffer_.ReleasePages(released_, pos);
+    released_ = pos;
+  }
+
+ private:
+  const InputBuffer& buffer_;
+  size_t step_;
+  size_t released_;
+};
+
 // Inputs produced in memory (decompressed, or read from a pipe) at least this
 // large go to a temporary file (InputBuilder).
 inline constexpr size_t kSpillInputBytes = size_t{64} << 20;
