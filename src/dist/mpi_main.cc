@@ -118,11 +118,11 @@ std::string ScatterBytes(const std::vector<std::string>& parts, int root) {
 }
 
 // Every rank's fingerprints, concatenated in rank order on rank 0 (others
-// get none). Rank 0 holds them all, so it keeps its own as they are and takes
-// the others' one rank at a time, each freed once appended: at most one
-// rank's share is held twice, instead of every share three times (encoded,
-// gathered, decoded).
-absl::StatusOr<Fingerprints> GatherFingerprints(Fingerprints mine, int num_perm) {
+// get none), and on rank 0 each rank's document count in *doc_counts. Rank 0
+// holds them all, so it keeps its own as they are and takes the others' one
+// rank at a time, each freed once appended: at most one rank's share is held
+// twice, instead of every share three times (encoded, gathered, decoded).
+absl::StatusOr<Fingerprints> GatherFingerprints(Fingerprints mine, int num_perm, std::vector<uint64_t>* doc_counts) {
   const int size = WorldSize();
   constexpr int kSizeTag = 1, kBytesTag = 2;
   const uint64_t my_shape[2] = {mine.size(), mine.occurrences.size()};
@@ -141,7 +141,9 @@ absl::StatusOr<Fingerprints> GatherFingerprints(Fingerprints mine, int num_perm)
   MPI_Gather(my_shape, 2, MPI_UINT64_T, shapes.data(), 2, MPI_UINT64_T, 0, MPI_COMM_WORLD);
   // Room for every share up front: growing as they arrive would copy.
   uint64_t docs = 0, occurrences = 0;
+  doc_counts->assign(size, 0);
   for (int r = 0; r < size; ++r) {
+    (*doc_counts)[r] = shapes[2 * r];
     docs += shapes[2 * r];
     occurrences += shapes[2 * r + 1];
   }
@@ -246,10 +248,8 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
 
   Fingerprints fp = ComputeFingerprints(corpus, options, lines.get(), link_targets);
   lines.reset();
-  DEDUP_ASSIGN_OR_RETURN(Fingerprints all, GatherFingerprints(std::move(fp), options.num_perm));
-  std::vector<uint64_t> doc_counts(size);
-  const uint64_t my_docs = corpus.size();
-  MPI_Gather(&my_docs, 1, MPI_UINT64_T, doc_counts.data(), 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  std::vector<uint64_t> doc_counts;  // per rank, on rank 0
+  DEDUP_ASSIGN_OR_RETURN(Fingerprints all, GatherFingerprints(std::move(fp), options.num_perm, &doc_counts));
 
   PipelineResult global;
   std::vector<std::string> decision_parts(size);
