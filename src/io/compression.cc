@@ -52,6 +52,10 @@ size_t OutputCap(size_t max_output_bytes) {
   return max_output_bytes == SIZE_MAX ? SIZE_MAX : max_output_bytes + 1;
 }
 
+// The fixed buffers that streamed output goes through (ChunkOutput and the
+// compressors).
+constexpr size_t kChunkBytes = size_t{1} << 20;
+
 // Where the decompressors write, as a template argument. Room() is where the
 // next bytes go (empty once `cap` bytes are held); Commit(n) says n of them
 // were written.
@@ -90,7 +94,6 @@ class ChunkOutput {
   size_t produced() const { return produced_; }
 
  private:
-  static constexpr size_t kChunkBytes = size_t{1} << 20;
   absl::FunctionRef<void(std::string_view)> sink_;
   std::vector<char> buffer_;
   size_t produced_ = 0;
@@ -214,8 +217,22 @@ absl::Status DecodeZstd(std::string_view data, size_t max_output_bytes, Output& 
   }
 }
 
-// The compressors' output goes through a fixed buffer to the callback.
-constexpr size_t kStreamChunkBytes = size_t{1} << 20;
+// What the compressors share: a fixed buffer, whose made bytes go to the
+// output.
+class BufferedCompressor : public StreamCompressor {
+ protected:
+  explicit BufferedCompressor(Output out) : out_(std::move(out)), buffer_(kChunkBytes) {}
+  char* buffer() { return buffer_.data(); }
+  size_t buffer_size() const { return buffer_.size(); }
+  // Hands the first `made` bytes of the buffer to the output.
+  absl::Status Emit(size_t made) {
+    return made == 0 ? absl::OkStatus() : out_(std::string_view(buffer_.data(), made));
+  }
+
+ private:
+  Output out_;
+  std::vector<char> buffer_;
+};
 
 class PassThrough : public StreamCompressor {
  public:
@@ -227,9 +244,9 @@ class PassThrough : public StreamCompressor {
   Output out_;
 };
 
-class GzipStreamCompressor : public StreamCompressor {
+class GzipStreamCompressor : public BufferedCompressor {
  public:
-  explicit GzipStreamCompressor(Output out) : out_(std::move(out)), buffer_(kStreamChunkBytes) {}
+  explicit GzipStreamCompressor(Output out) : BufferedCompressor(std::move(out)) {}
   ~GzipStreamCompressor() override {
     if (initialised_) deflateEnd(&zs_);
   }
@@ -259,32 +276,27 @@ class GzipStreamCompressor : public StreamCompressor {
     zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
     zs_.avail_in = static_cast<uInt>(input.size());
     for (;;) {
-      zs_.next_out = reinterpret_cast<Bytef*>(buffer_.data());
-      zs_.avail_out = static_cast<uInt>(buffer_.size());
+      zs_.next_out = reinterpret_cast<Bytef*>(buffer());
+      zs_.avail_out = static_cast<uInt>(buffer_size());
       const int ret = deflate(&zs_, flush);
       if (ret != Z_OK && ret != Z_STREAM_END && ret != Z_BUF_ERROR) {
         return absl::InternalError(absl::StrCat("zlib deflate failed: ", ret));
       }
-      const size_t made = buffer_.size() - zs_.avail_out;
-      if (made > 0) {
-        if (absl::Status status = out_(std::string_view(buffer_.data(), made)); !status.ok()) return status;
-      }
+      if (absl::Status status = Emit(buffer_size() - zs_.avail_out); !status.ok()) return status;
       if (flush == Z_FINISH ? ret == Z_STREAM_END : (zs_.avail_in == 0 && zs_.avail_out > 0)) {
         return absl::OkStatus();
       }
     }
   }
 
-  Output out_;
-  std::vector<char> buffer_;
   z_stream zs_ = {};
   bool initialised_ = false;
 };
 
-class ZstdStreamCompressor : public StreamCompressor {
+class ZstdStreamCompressor : public BufferedCompressor {
  public:
   explicit ZstdStreamCompressor(Output out)
-      : out_(std::move(out)), buffer_(kStreamChunkBytes), cctx_(ZSTD_createCCtx(), ZSTD_freeCCtx) {}
+      : BufferedCompressor(std::move(out)), cctx_(ZSTD_createCCtx(), ZSTD_freeCCtx) {}
   absl::Status Init(int level) {
     if (level < ZSTD_minCLevel() || level > ZSTD_maxCLevel()) {
       return absl::InvalidArgumentError(absl::StrCat("invalid zstd compression level ", level, " (valid: ",
@@ -303,21 +315,17 @@ class ZstdStreamCompressor : public StreamCompressor {
   absl::Status Compress(std::string_view input, ZSTD_EndDirective mode) {
     ZSTD_inBuffer in = {input.data(), input.size(), 0};
     for (;;) {
-      ZSTD_outBuffer ob = {buffer_.data(), buffer_.size(), 0};
+      ZSTD_outBuffer ob = {buffer(), buffer_size(), 0};
       const size_t left = ZSTD_compressStream2(cctx_.get(), &ob, &in, mode);
       if (ZSTD_isError(left)) {
         return absl::InternalError(absl::StrCat("zstd compression failed: ", ZSTD_getErrorName(left)));
       }
-      if (ob.pos > 0) {
-        if (absl::Status status = out_(std::string_view(buffer_.data(), ob.pos)); !status.ok()) return status;
-      }
+      if (absl::Status status = Emit(ob.pos); !status.ok()) return status;
       // e_continue: done once the input is consumed; e_end: once flushed.
       if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size) return absl::OkStatus();
     }
   }
 
-  Output out_;
-  std::vector<char> buffer_;
   std::unique_ptr<ZSTD_CCtx, size_t (*)(ZSTD_CCtx*)> cctx_;
 };
 
