@@ -152,11 +152,6 @@ class FixedLshIndex {
         fn(items_[slot]);
     }
   }
-  template <typename Fn>
-  void QueryNew(uint32_t item, Fn&& fn) const {
-    BucketId buckets[LshIndex::kMaxBands];
-    QueryNew(std::span<const BucketId>(buckets, BucketsOf(item, buckets)), fn);
-  }
 
   // Starts loading what BucketsOf reads for item.
   void PrefetchBucketsOf(uint32_t item) const {

@@ -149,7 +149,10 @@ TEST(FixedLshIndexTest, QueryNewReportsTheInsertsSinceItsStart) {
       index.Query(i, [&](uint32_t item) {
         if (item >= begin) want.push_back(item);
       });
-      index.QueryNew(i, [&](uint32_t item) { got.push_back(item); });
+      FixedLshIndex::BucketId buckets[LshIndex::kMaxBands];
+      const int count = index.BucketsOf(i, buckets);
+      index.QueryNew(std::span<const FixedLshIndex::BucketId>(buckets, count),
+                     [&](uint32_t item) { got.push_back(item); });
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());
       ASSERT_EQ(got, want) << "item " << i;
