@@ -50,9 +50,9 @@ class SignatureBuilder {
       constexpr size_t kAhead = 8;  // the map is larger than the caches
       for (size_t o = begin; o < end; ++o) {
         if (o + kAhead < end) fp.sketches.prefetch(fp.occurrences[o + kAhead].sketch_key);
-        const std::vector<uint64_t>& shingles = fp.sketches.at(fp.occurrences[o].sketch_key).shingles;
-        occ_shingles_[o] = shingles.data();
-        occ_shingle_count_[o] = static_cast<uint32_t>(shingles.size());
+        const LineSketch& sketch = fp.sketches.at(fp.occurrences[o].sketch_key);
+        occ_shingles_[o] = sketch.begin;
+        occ_shingle_count_[o] = sketch.count;
       }
     });
   }

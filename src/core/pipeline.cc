@@ -121,6 +121,7 @@ struct Scratch {
   DistinctCounter distinct;
   std::vector<uint64_t> key_list;
   std::vector<LineKeys> line_keys;
+  std::vector<uint64_t> line_shingles;
 };
 
 // The hash keys met last, direct-mapped by their low bits (8,192 slots):
@@ -143,22 +144,20 @@ class RecentKeys {
   std::vector<uint64_t> slots_ = std::vector<uint64_t>(kSlots, kEmpty);
 };
 
-// The distinct shingle hashes of tokens[0, count) with the shingle window;
-// fewer tokens than the window make one shingle. A line is a few shingles,
-// so the list is smaller than a signature and is merged in at the end.
-std::vector<uint64_t> LineShingles(const uint64_t* tokens, uint32_t count, uint32_t width) {
-  std::vector<uint64_t> shingles;
-  if (count == 0) return shingles;
+// The distinct shingle hashes of tokens[0, count) with the shingle window,
+// into *shingles; fewer tokens than the window make one shingle. A line is a
+// few shingles, so the list is smaller than a signature and is merged in at
+// the end.
+void LineShingles(const uint64_t* tokens, uint32_t count, uint32_t width, std::vector<uint64_t>* shingles) {
+  shingles->clear();
+  if (count == 0) return;
   if (count < width) {
-    shingles.push_back(HashShingle(tokens, count));
-    return shingles;
+    shingles->push_back(HashShingle(tokens, count));
+    return;
   }
-  shingles.reserve(count - width + 1);  // exact: the shrink below is a no-op unless a shingle repeats
-  for (uint32_t j = 0; j + width <= count; ++j) shingles.push_back(HashShingle(tokens + j, width));
-  std::sort(shingles.begin(), shingles.end());
-  shingles.erase(std::unique(shingles.begin(), shingles.end()), shingles.end());
-  shingles.shrink_to_fit();
-  return shingles;
+  for (uint32_t j = 0; j + width <= count; ++j) shingles->push_back(HashShingle(tokens + j, width));
+  std::sort(shingles->begin(), shingles->end());
+  shingles->erase(std::unique(shingles->begin(), shingles->end()), shingles->end());
 }
 
 }  // namespace
@@ -396,7 +395,10 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           chunk_occurrences.push_back(occ);
           if (!recent_sketches[t].CheckAndRemember(occ.sketch_key)) {
             auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
-            if (inserted) sketch->shingles = LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width);
+            if (inserted) {
+              LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width, &s.line_shingles);
+              thread_sketches[t].Assign(sketch, s.line_shingles);
+            }
           }
         }
       }

@@ -1,8 +1,40 @@
 #include "core/sketch_table.h"
 
+#include <algorithm>
+
 #include "core/parallel.h"
 
 namespace dedup {
+
+const uint64_t* ShingleArena::Copy(std::span<const uint64_t> values) {
+  if (values.empty()) return nullptr;
+  if (values.size() > free_count_) {
+    if (values.size() > kBlockValues / 4) {
+      // A long list gets a block of its own; the room left in the newest
+      // block stays for the lists after it.
+      blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(values.size()));
+      std::copy(values.begin(), values.end(), blocks_.back().get());
+      return blocks_.back().get();
+    }
+    blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(kBlockValues));
+    free_ = blocks_.back().get();
+    free_count_ = kBlockValues;
+  }
+  uint64_t* out = free_;
+  std::copy(values.begin(), values.end(), out);
+  free_ += values.size();
+  free_count_ -= values.size();
+  return out;
+}
+
+void ShingleArena::TakeBlocks(ShingleArena&& other) {
+  // Blocks never move, so the lists in them keep their addresses.
+  blocks_.insert(blocks_.end(), std::make_move_iterator(other.blocks_.begin()),
+                 std::make_move_iterator(other.blocks_.end()));
+  other.blocks_.clear();
+  other.free_ = nullptr;
+  other.free_count_ = 0;
+}
 
 void SketchTable::MergeFrom(std::span<SketchTable> others, int threads) {
   ParallelForChunks(kShards, 1, threads, [&](size_t s, size_t, size_t, int) {
@@ -11,10 +43,11 @@ void SketchTable::MergeFrom(std::span<SketchTable> others, int threads) {
     for (const SketchTable& other : others) total += other.shards_[s].size();
     into.reserve(total);
     for (SketchTable& other : others) {
-      for (auto& [key, sketch] : other.shards_[s]) into.try_emplace(key, std::move(sketch));
+      for (const auto& [key, sketch] : other.shards_[s]) into.try_emplace(key, sketch);
       other.shards_[s] = Map();
     }
   });
+  for (SketchTable& other : others) arena_.TakeBlocks(std::move(other.arena_));
 }
 
 }  // namespace dedup

@@ -1,6 +1,7 @@
 #include "dist/wire.h"
 
 #include <cstring>
+#include <span>
 #include <type_traits>
 
 namespace dedup {
@@ -13,10 +14,14 @@ class Writer {
     static_assert(std::is_trivially_copyable_v<T>);
     out_.append(reinterpret_cast<const char*>(&value), sizeof(T));
   }
-  template <typename T, typename Alloc>
-  void PutVector(const std::vector<T, Alloc>& v) {
+  template <typename T>
+  void PutSpan(std::span<const T> v) {
     Put<uint64_t>(v.size());
     out_.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  template <typename T, typename Alloc>
+  void PutVector(const std::vector<T, Alloc>& v) {
+    PutSpan(std::span<const T>(v.data(), v.size()));
   }
   void PutString(std::string_view s) {
     Put<uint64_t>(s.size());
@@ -85,7 +90,7 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.Put<uint64_t>(fp.sketches.size());
   fp.sketches.ForEach([&](uint64_t key, const LineSketch& sketch) {
     w.Put(key);
-    w.PutVector(sketch.shingles);
+    w.PutSpan(sketch.shingles());
   });
   (void)num_perm;
   return w.Take();
@@ -99,11 +104,11 @@ absl::StatusOr<Fingerprints> DecodeFingerprints(std::string_view bytes, int num_
       !r.GetVector(&fp.source) || !r.GetVector(&fp.occurrences) || !r.Get(&num_sketches)) {
     return Truncated("fingerprints");
   }
+  std::vector<uint64_t> shingles;
   for (uint64_t i = 0; i < num_sketches; ++i) {
     uint64_t key = 0;
-    LineSketch sketch;
-    if (!r.Get(&key) || !r.GetVector(&sketch.shingles)) return Truncated("fingerprints");
-    *fp.sketches.try_emplace(key).first = std::move(sketch);
+    if (!r.Get(&key) || !r.GetVector(&shingles)) return Truncated("fingerprints");
+    fp.sketches.Insert(key, shingles);
   }
   const size_t n = fp.doc_bytes.size();
   if (!r.done() || fp.noncand_sigs.size() != n * num_perm || fp.noncand_sizes.size() != n || fp.source.size() != n) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <vector>
@@ -18,18 +19,48 @@ TEST(SketchTableTest, MergeKeepsEveryKeyOnceWithItsShingles) {
   std::vector<SketchTable> parts(3);
   for (size_t i = 0; i < keys.size(); ++i) {
     for (size_t p = 0; p < parts.size(); ++p) {
-      if ((i + p) % 2 == 0) *parts[p].try_emplace(keys[i]).first = LineSketch{{keys[i] ^ 1, keys[i] ^ 2}};
+      if ((i + p) % 2 == 0) parts[p].Insert(keys[i], std::vector<uint64_t>{keys[i] ^ 1, keys[i] ^ 2});
     }
   }
   SketchTable merged;
-  *merged.try_emplace(keys[0]).first = LineSketch{{keys[0] ^ 1, keys[0] ^ 2}};
+  merged.Insert(keys[0], std::vector<uint64_t>{keys[0] ^ 1, keys[0] ^ 2});
   merged.MergeFrom(parts, 2);
   EXPECT_EQ(merged.size(), keys.size());
-  for (const uint64_t k : keys) EXPECT_EQ(merged.at(k).shingles, (std::vector<uint64_t>{k ^ 1, k ^ 2}));
+  for (const SketchTable& p : parts) EXPECT_EQ(p.size(), 0u);  // moved out
+  parts.clear();  // the merged table holds the shingles now (ASan checks)
+  for (const uint64_t k : keys) {
+    const std::span<const uint64_t> s = merged.at(k).shingles();
+    EXPECT_EQ(std::vector<uint64_t>(s.begin(), s.end()), (std::vector<uint64_t>{k ^ 1, k ^ 2}));
+  }
   std::set<uint64_t> seen;
   merged.ForEach([&](uint64_t key, const LineSketch&) { EXPECT_TRUE(seen.insert(key).second); });
   EXPECT_EQ(seen.size(), keys.size());
-  for (const SketchTable& p : parts) EXPECT_EQ(p.size(), 0u);  // moved out
+}
+
+TEST(SketchTableTest, ArenaKeepsShortAndLongListsAcrossBlocks) {
+  // Lists of every size from 1 to past a block's quarter (a long list gets
+  // a block of its own), enough to fill several blocks; each must read back
+  // as written after all the others were added.
+  ShingleArena arena;
+  std::vector<std::vector<uint64_t>> lists;
+  std::vector<const uint64_t*> copies;
+  std::mt19937_64 rng(5);
+  for (size_t size : {1, 2, 7, 100, 16383, 16384, 16385, 70000, 3, 65536, 65537, 5}) {
+    for (int rep = 0; rep < 3; ++rep) {
+      std::vector<uint64_t> v(size);
+      for (uint64_t& x : v) x = rng();
+      copies.push_back(arena.Copy(v));
+      lists.push_back(std::move(v));
+    }
+  }
+  EXPECT_EQ(arena.Copy({}), nullptr);
+  ShingleArena taker;
+  taker.Copy(std::vector<uint64_t>{1, 2, 3});
+  taker.TakeBlocks(std::move(arena));
+  arena = ShingleArena();  // the taker owns every block now (ASan checks)
+  for (size_t i = 0; i < lists.size(); ++i) {
+    EXPECT_TRUE(std::equal(lists[i].begin(), lists[i].end(), copies[i])) << "list " << i;
+  }
 }
 
 }  // namespace

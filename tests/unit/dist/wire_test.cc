@@ -18,7 +18,7 @@ TEST(WireTest, FingerprintsRoundTrip) {
   occ.next = 9;
   occ.template_kind = TemplateKind::kLabel;
   fp.occurrences = {occ};
-  *fp.sketches.try_emplace(99).first = LineSketch{{9, 8, 7}};
+  fp.sketches.Insert(99, std::vector<uint64_t>{9, 8, 7});
   const std::string bytes = EncodeFingerprints(fp, 4);
   const absl::StatusOr<Fingerprints> back = DecodeFingerprints(bytes, 4);
   ASSERT_TRUE(back.ok()) << back.status();
@@ -28,7 +28,8 @@ TEST(WireTest, FingerprintsRoundTrip) {
   ASSERT_EQ(back->occurrences.size(), 1u);
   EXPECT_EQ(back->occurrences[0].key, 42u);
   EXPECT_EQ(back->occurrences[0].template_kind, TemplateKind::kLabel);
-  EXPECT_EQ(back->sketches.at(99).shingles, (std::vector<uint64_t>{9, 8, 7}));
+  const std::span<const uint64_t> shingles = back->sketches.at(99).shingles();
+  EXPECT_EQ(std::vector<uint64_t>(shingles.begin(), shingles.end()), (std::vector<uint64_t>{9, 8, 7}));
   EXPECT_FALSE(DecodeFingerprints(bytes.substr(0, bytes.size() - 1), 4).ok());
   EXPECT_FALSE(DecodeFingerprints(bytes, 8).ok());  // wrong signature length for 2 documents
 }
