@@ -388,6 +388,7 @@ BENCHMARK(BM_Cluster_TemplatePages_docs)
 // their rules); stories come from clustering the real signatures.
 struct BlockInput {
   std::vector<BlockOccurrence> occurrences;
+  std::vector<uint32_t> occ_begin;  // OccurrenceOffsets
   std::vector<uint32_t> story;
   std::vector<uint32_t> source;
 };
@@ -423,6 +424,7 @@ const BlockInput& GetBlockInput() {
     }
     const Signatures& s = GetSignatures();
     out->story = ClusterDocuments(s.sigs, kNumPerm, s.sizes, DefaultLsh(), MatchOptions{}).representative;
+    out->occ_begin = OccurrenceOffsets(out->occurrences, input.docs.size());
     return out;
   }();
   return *blocks;
@@ -432,7 +434,7 @@ void BM_DecideBoilerplate_occurrences(benchmark::State& state) {
   const BlockInput& b = GetBlockInput();
   size_t boilerplate = 0;
   for (auto _ : state) {
-    const auto verdicts = DecideBoilerplate(b.occurrences, b.story, b.source, BoilerplateOptions{});
+    const auto verdicts = DecideBoilerplate(b.occurrences, b.occ_begin, b.story, b.source, BoilerplateOptions{});
     boilerplate = 0;
     for (const auto& [key, v] : verdicts) boilerplate += v.boilerplate;
     benchmark::DoNotOptimize(boilerplate);

@@ -278,8 +278,9 @@ std::vector<uint32_t> OccurrenceOffsets(std::span<const BlockOccurrence> occurre
 }
 
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
-    std::span<const BlockOccurrence> occurrences, const std::vector<uint32_t>& story,
-    const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads) {
+    std::span<const BlockOccurrence> occurrences, std::span<const uint32_t> occ_begin,
+    const std::vector<uint32_t>& story, const std::vector<uint32_t>& source, const BoilerplateOptions& options,
+    int threads) {
   const size_t n = story.size();
   std::vector<uint32_t> by_story, doc_group;
   GroupByStory(story, &by_story, &doc_group);
@@ -296,7 +297,6 @@ absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
       ++ss.stories;
     }
   }
-  const std::vector<uint32_t> occ_begin = OccurrenceOffsets(occurrences, n);
 
   // Keys are split into shards by hash, each decided by one thread alone: a
   // key's verdict depends on neither the split nor the thread count. The

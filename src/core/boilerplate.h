@@ -103,12 +103,14 @@ struct BlockVerdict {
 
 // Verdicts of the keys found to be boilerplate, exact and template keys
 // alike (the kinds never collide); a key not in the map is content (most
-// keys are: leaving them out keeps the map small). occurrences: sorted by doc. story[d]: the cluster of document d (any id
-// that is equal for documents of one story). source[d]: its source id.
-// The result does not depend on threads.
+// keys are: leaving them out keeps the map small). occurrences: sorted by doc;
+// occ_begin: their OccurrenceOffsets. story[d]: the cluster of document d
+// (any id that is equal for documents of one story). source[d]: its source
+// id. The result does not depend on threads.
 absl::flat_hash_map<uint64_t, BlockVerdict> DecideBoilerplate(
-    std::span<const BlockOccurrence> occurrences, const std::vector<uint32_t>& story,
-    const std::vector<uint32_t>& source, const BoilerplateOptions& options, int threads = 1);
+    std::span<const BlockOccurrence> occurrences, std::span<const uint32_t> occ_begin,
+    const std::vector<uint32_t>& story, const std::vector<uint32_t>& source, const BoilerplateOptions& options,
+    int threads = 1);
 
 }  // namespace dedup
 

@@ -319,7 +319,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.seconds_cluster += SecondsSince(start);
     const auto blocks_start = Clock::now();
-    verdicts = DecideBoilerplate(occurrences, stories.representative, fp.source, options.blocks, threads);
+    verdicts = DecideBoilerplate(occurrences, occ_begin, stories.representative, fp.source, options.blocks, threads);
     result.stats.seconds_blocks = SecondsSince(blocks_start);
     start = Clock::now();
   }

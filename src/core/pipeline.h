@@ -167,8 +167,9 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
 // pass 2 looks up for every line), and the counters are freed.
 void SelectCandidateKeys(const PipelineOptions& options, LineStatistics* stats);
 
-// Global hashes of head lines that also appear as listed tail lines.
-absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats);
+// Global hashes of head lines that also appear as listed tail lines,
+// found on `threads` threads.
+absl::flat_hash_set<uint64_t> FindLinkTargets(const LineStatistics& stats, int threads);
 
 // Pass 2 output for a run of documents (indexes from 0).
 struct Fingerprints {

@@ -243,7 +243,7 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
         std::memcpy(dst.data() + at, two[which].data(), two[which].size());
       }
     }
-    link_targets = FindLinkTargets(merged);
+    link_targets = FindLinkTargets(merged, options.threads);
   }
 
   Fingerprints fp = ComputeFingerprints(corpus, options, lines.get(), link_targets);

@@ -64,7 +64,8 @@ TEST(DecideBoilerplateTest, CopiesOfOneStoryCountOnce) {
   const std::vector<uint32_t> story = {0, 0, 0, 3, 4, 5};
   const std::vector<uint32_t> source(6, 1);
   std::vector<BlockOccurrence> occ = {Occ(0, 7), Occ(0, 8), Occ(1, 7), Occ(2, 7), Occ(3, 8), Occ(4, 8, 6, true)};
-  const auto verdicts = DecideBoilerplate(occ, story, source, BoilerplateOptions{});
+  const auto verdicts =
+      DecideBoilerplate(occ, OccurrenceOffsets(occ, story.size()), story, source, BoilerplateOptions{});
   EXPECT_FALSE(verdicts.contains(7)) << "content keys are left out";
   EXPECT_EQ(verdicts.at(8).stories, 3u);
   EXPECT_EQ(verdicts.at(8).title_stories, 1u);
@@ -171,7 +172,8 @@ TEST(DecideBoilerplateTest, MatchesTheSortingReference) {
     options.min_share = 0.002;
     const auto want = ReferenceVerdicts(occurrences, story, source, options);
     for (const int threads : {1, 2, 3}) {  // keys split over threads: the same verdicts
-      const auto got = DecideBoilerplate(occurrences, story, source, options, threads);
+      const auto got = DecideBoilerplate(occurrences, OccurrenceOffsets(occurrences, story.size()), story, source,
+                                         options, threads);
       size_t boilerplate = 0;
       for (const auto& [key, v] : want) {
         if (!v.boilerplate) {

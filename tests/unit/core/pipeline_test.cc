@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -214,11 +215,35 @@ TEST(PipelineTest, PassTwoDecidesTheSameWithOrWithoutPassOnesLog) {
   LineStatistics lines(LineCounterKeys(src.size() * uint64_t{4096}));  // RunPipeline's size guess
   CountLines(src, options, &lines);
   SelectCandidateKeys(options, &lines);
-  const absl::flat_hash_set<uint64_t> links = FindLinkTargets(lines);
+  const absl::flat_hash_set<uint64_t> links = FindLinkTargets(lines, options.threads);
   lines.line_keys.Reset(0, 1);  // a log of no documents: pass 2 computes the keys
   const PipelineResult computed = DecideDocuments(ComputeFingerprints(src, options, &lines, links), options);
   EXPECT_GT(computed.stats.boilerplate_blocks, 0u);
   ExpectSameDecisions(src, logged, computed);
+}
+
+TEST(PipelineTest, LinkTargetsAreTheListedLinesThatAreHeadLinesAtAnyThreadCount) {
+  // Head and listed hashes spread over every part of the split (top bits),
+  // with repeats on both sides; the targets are their intersection.
+  std::mt19937_64 rng(11);
+  LineStatistics lines(0);
+  std::set<uint64_t> heads, expected;
+  for (int i = 0; i < 200000; ++i) {
+    const uint64_t h = rng() % 2 == 0 ? rng() : rng() | (uint64_t{1} << 63);
+    lines.head_lines.push_back(h);
+    if (i % 7 == 0) lines.head_lines.push_back(h);
+    heads.insert(h);
+  }
+  for (int i = 0; i < 100000; ++i) {
+    const uint64_t h = i % 3 == 0 ? lines.head_lines[rng() % lines.head_lines.size()] : rng();
+    lines.listed_lines.push_back(h);
+    if (heads.contains(h)) expected.insert(h);
+  }
+  ASSERT_GT(expected.size(), 30000u);
+  for (int threads : {1, 3}) {
+    const absl::flat_hash_set<uint64_t> got = FindLinkTargets(lines, threads);
+    EXPECT_EQ(std::set<uint64_t>(got.begin(), got.end()), expected) << threads << " threads";
+  }
 }
 
 TEST(PipelineTest, EmptyAndTinyDocumentsAreKeptAndNeverMatchEachOtherByAccident) {
