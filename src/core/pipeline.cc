@@ -489,7 +489,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   absl::flat_hash_set<uint64_t> link_targets;
   if (options.boilerplate && docs.size() > 0) {
     const uint64_t size_hint = docs.SizeHintBytes() > 0 ? docs.SizeHintBytes() : docs.size() * uint64_t{4096};
-    lines = std::make_unique<LineStatistics>(LineCounterKeys(size_hint));
+    lines = std::make_unique<LineStatistics>(LineCounterKeys(size_hint), options.blocks.min_stories);
     CountLines(docs, options, lines.get(), progress);
     SelectCandidateKeys(options, lines.get());
     link_targets = FindLinkTargets(*lines, options.threads);

@@ -146,7 +146,8 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
 // own pass 2 reads it back (and computes them itself when the log is not of
 // its documents).
 struct LineStatistics {
-  explicit LineStatistics(uint64_t expected_keys) : counts(expected_keys) {}
+  // Counts need telling apart up to count_up_to: the candidate threshold.
+  LineStatistics(uint64_t expected_keys, uint32_t count_up_to) : counts(expected_keys, count_up_to) {}
   KeyCounter counts;
   KeyFilter candidate_keys;  // made from counts by SelectCandidateKeys
   std::vector<uint64_t> head_lines;

@@ -160,10 +160,12 @@ absl::StatusOr<Fingerprints> GatherFingerprints(Fingerprints mine, int num_perm,
   return all;
 }
 
-// KeyCounter's merge as an MPI reduction.
+// KeyCounter's merge as an MPI reduction, one per counter width (an MPI
+// operation gets no other argument).
+template <uint32_t kMaxCount>
 void SaturatingAdd(void* in, void* inout, int* len, MPI_Datatype*) {
   const size_t n = static_cast<size_t>(*len);
-  KeyCounter::MergeCounters({static_cast<const uint8_t*>(in), n}, {static_cast<uint8_t*>(inout), n});
+  KeyCounter::MergeCounters({static_cast<const uint8_t*>(in), n}, {static_cast<uint8_t*>(inout), n}, kMaxCount);
 }
 
 // Contiguous shares of the file list with about equal bytes per rank.
@@ -216,12 +218,12 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   std::unique_ptr<LineStatistics> lines;
   absl::flat_hash_set<uint64_t> link_targets;
   if (options.boilerplate) {
-    lines = std::make_unique<LineStatistics>(LineCounterKeys(total_bytes));
+    lines = std::make_unique<LineStatistics>(LineCounterKeys(total_bytes), options.blocks.min_stories);
     CountLines(corpus, options, lines.get());
     // Summed in place: a copy of the table would double its memory on every rank.
     const std::span<uint8_t> counters = lines->counts.RawCounters();
     MPI_Op op;
-    MPI_Op_create(&SaturatingAdd, /*commute=*/1, &op);
+    MPI_Op_create(lines->counts.max_count() == 15 ? &SaturatingAdd<15> : &SaturatingAdd<255>, /*commute=*/1, &op);
     for (size_t at = 0; at < counters.size(); at += INT_MAX / 2) {
       const int n = static_cast<int>(std::min<size_t>(INT_MAX / 2, counters.size() - at));
       MPI_Allreduce(MPI_IN_PLACE, counters.data() + at, n, MPI_UINT8_T, op, MPI_COMM_WORLD);
@@ -233,7 +235,7 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
                                        std::string_view(reinterpret_cast<const char*>(lines->listed_lines.data()),
                                                         lines->listed_lines.size() * 8)});
     DEDUP_ASSIGN_OR_RETURN(const GatheredBytes all, GatherBytes(mine, /*root=*/-1));
-    LineStatistics merged(0);
+    LineStatistics merged(/*expected_keys=*/0, options.blocks.min_stories);
     for (int r = 0; r < all.parts(); ++r) {
       DEDUP_ASSIGN_OR_RETURN(const std::vector<std::string> two, DecodeStrings(all.part(r)));
       for (int which = 0; which < 2; ++which) {

@@ -212,7 +212,8 @@ TEST(PipelineTest, PassTwoDecidesTheSameWithOrWithoutPassOnesLog) {
   const VectorSource src = CopiesWithFooters(5);
   const PipelineOptions options = Defaults(2);
   const PipelineResult logged = RunPipeline(src, options);
-  LineStatistics lines(LineCounterKeys(src.size() * uint64_t{4096}));  // RunPipeline's size guess
+  LineStatistics lines(LineCounterKeys(src.size() * uint64_t{4096}),  // RunPipeline's size guess
+                       options.blocks.min_stories);
   CountLines(src, options, &lines);
   SelectCandidateKeys(options, &lines);
   const absl::flat_hash_set<uint64_t> links = FindLinkTargets(lines, options.threads);
@@ -226,7 +227,7 @@ TEST(PipelineTest, LinkTargetsAreTheListedLinesThatAreHeadLinesAtAnyThreadCount)
   // Head and listed hashes spread over every part of the split (top bits),
   // with repeats on both sides; the targets are their intersection.
   std::mt19937_64 rng(11);
-  LineStatistics lines(0);
+  LineStatistics lines(/*expected_keys=*/0, /*count_up_to=*/3);
   std::set<uint64_t> heads, expected;
   for (int i = 0; i < 200000; ++i) {
     const uint64_t h = rng() % 2 == 0 ? rng() : rng() | (uint64_t{1} << 63);
