@@ -19,6 +19,7 @@
 #include "core/cluster.h"
 #include "core/distinct_counter.h"
 #include "core/hash.h"
+#include "core/key_counter.h"
 #include "core/key_groups.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
@@ -199,6 +200,30 @@ void BM_DistinctShingleLinearCounting_bytes(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * sh.hashes.size()));
 }
 BENCHMARK(BM_DistinctShingleLinearCounting_bytes)->Unit(benchmark::kMillisecond);
+
+// ---- Line counting -------------------------------------------------------------
+
+// Pass 1's counter updates at the 1 GB corpus's scale: a table sized as for
+// 1 GB of input (LineCounterKeys), 10M keys a third of which repeat, added
+// in batches of 16 prefetched first, as CountLines does per document.
+// Arg: the largest count told apart (15: 4-bit counters, 255: 8-bit).
+void BM_KeyCounterAdd_keys(benchmark::State& state) {
+  constexpr size_t kKeys = 10'000'000, kBatch = 16;
+  std::vector<uint64_t> keys(kKeys);
+  for (size_t i = 0; i < kKeys; ++i) keys[i] = i % 3 == 0 ? Mix64(i % 100'000 + 1) : Mix64(kKeys + i);
+  KeyCounter counter(LineCounterKeys(uint64_t{1'000'000'000}), static_cast<uint32_t>(state.range(0)));
+  for (const uint64_t key : keys) counter.Add(key);  // every page faulted in before timing
+  for (auto _ : state) {
+    for (size_t b = 0; b < kKeys; b += kBatch) {
+      for (size_t i = b; i < b + kBatch; ++i) counter.Prefetch(keys[i]);
+      for (size_t i = b; i < b + kBatch; ++i) counter.Add(keys[i]);
+    }
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kKeys));
+  state.counters["table_MiB"] = static_cast<double>(counter.RawCounters().size()) / (1 << 20);
+}
+BENCHMARK(BM_KeyCounterAdd_keys)->ArgName("count_up_to")->Arg(15)->Arg(255)->Unit(benchmark::kMillisecond);
 
 // ---- LSH ----------------------------------------------------------------------
 
