@@ -259,7 +259,7 @@ for c in configs:
         ta, tb = float(best[(a, c)]["wall_s"]), float(best[(b, c)]["wall_s"])
         noisy = max(int(best[(a, c)]["others_pct"]), int(best[(b, c)]["others_pct"])) > 10
         lin.append(f"- {c}: time({b} MB) / time({a} MB) = {tb / ta:.2f} (size ratio {b / a:.0f}; "
-                   f"{'linear' if tb / ta <= 1.25 * b / a else 'superlinear'}"
+                   f"{'linear' if tb / ta <= 1.1 * b / a else 'superlinear'}"
                    f"{'; other processes used > 10% of the CPUs during a run: rerun' if noisy else ''})")
 linearity = "\n".join(lin) if lin else "- (one size only)"
 
