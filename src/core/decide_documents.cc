@@ -228,12 +228,31 @@ void ListBlocksAndRanges(const Removals& removals, std::span<const BlockOccurren
   constexpr uint32_t kKept = Removals::kKept;
   const size_t n = occ_begin.size() - 1;
   const size_t num_verdicts = removals.verdicts.size();
+  // Each verdict's first removed occurrence and count, per thread over its
+  // chunks (a serial pass was ~0.1 s at 1 GB), then the earliest and the sum.
+  const int workers = std::max(threads, 1);
+  std::vector<std::vector<uint32_t>> thread_first(workers), thread_count(workers);
+  ParallelForChunks(removals.verdict_of.size(), size_t{1} << 16, threads, [&](size_t, size_t begin, size_t end, int t) {
+    std::vector<uint32_t>& first = thread_first[t];
+    std::vector<uint32_t>& count = thread_count[t];
+    if (first.empty()) {
+      first.assign(num_verdicts, kKept);
+      count.assign(num_verdicts, 0);
+    }
+    for (size_t o = begin; o < end; ++o) {
+      const uint32_t v = removals.verdict_of[o];
+      if (v == kKept) continue;
+      first[v] = std::min(first[v], static_cast<uint32_t>(o));
+      ++count[v];
+    }
+  });
   std::vector<uint32_t> first_removed(num_verdicts, kKept), removed_count(num_verdicts, 0);
-  for (uint32_t o = 0; o < removals.verdict_of.size(); ++o) {
-    const uint32_t v = removals.verdict_of[o];
-    if (v == kKept) continue;
-    if (first_removed[v] == kKept) first_removed[v] = o;
-    ++removed_count[v];
+  for (int t = 0; t < workers; ++t) {
+    if (thread_first[t].empty()) continue;  // ran no chunk
+    for (size_t v = 0; v < num_verdicts; ++v) {
+      first_removed[v] = std::min(first_removed[v], thread_first[t][v]);
+      removed_count[v] += thread_count[t][v];
+    }
   }
   std::vector<uint32_t> by_first;
   for (uint32_t v = 0; v < num_verdicts; ++v) {
