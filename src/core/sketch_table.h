@@ -36,6 +36,18 @@ struct LineSketch {
 // handed to another arena.
 class ShingleArena {
  public:
+  ShingleArena() = default;
+  // A moved-from arena is empty (its room belongs to the new owner), so
+  // copying into it again is safe.
+  ShingleArena(ShingleArena&& other) noexcept { *this = std::move(other); }
+  ShingleArena& operator=(ShingleArena&& other) noexcept {
+    if (this != &other) {
+      blocks_ = std::exchange(other.blocks_, {});
+      free_ = std::exchange(other.free_, nullptr);
+      free_count_ = std::exchange(other.free_count_, 0);
+    }
+    return *this;
+  }
   // A copy of values, held until the arena (or the one that took its
   // blocks) is destroyed.
   const uint64_t* Copy(std::span<const uint64_t> values);

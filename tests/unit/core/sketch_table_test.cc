@@ -61,6 +61,17 @@ TEST(SketchTableTest, ArenaKeepsShortAndLongListsAcrossBlocks) {
   for (size_t i = 0; i < lists.size(); ++i) {
     EXPECT_TRUE(std::equal(lists[i].begin(), lists[i].end(), copies[i])) << "list " << i;
   }
+  // A moved-from arena starts afresh: copying into it must not write into
+  // the room its blocks had, now the new owner's.
+  ShingleArena moved = std::move(taker);
+  const std::vector<uint64_t> mine(100, 7), theirs(100, 9);
+  const uint64_t* in_moved = moved.Copy(mine);
+  const uint64_t* in_old = taker.Copy(theirs);  // NOLINT(bugprone-use-after-move): the point
+  EXPECT_TRUE(std::equal(mine.begin(), mine.end(), in_moved));
+  EXPECT_TRUE(std::equal(theirs.begin(), theirs.end(), in_old));
+  for (size_t i = 0; i < lists.size(); ++i) {
+    EXPECT_TRUE(std::equal(lists[i].begin(), lists[i].end(), copies[i])) << "list " << i << " after the move";
+  }
 }
 
 }  // namespace
