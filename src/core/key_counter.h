@@ -14,7 +14,8 @@
 //
 // Once counting is done, KeysAtLeast(n) turns the table into a KeyFilter: one
 // bit per counter, a key's two bits in one 64-bit word. It answers
-// "Estimate(key) >= n" exactly, from a small part of the memory.
+// "Estimate(key) >= n" exactly, from a quarter of the memory of 4-bit
+// counters (an eighth of 8-bit ones).
 #ifndef DEDUP_CORE_KEY_COUNTER_H_
 #define DEDUP_CORE_KEY_COUNTER_H_
 
