@@ -38,9 +38,9 @@ TEST(SketchTableTest, MergeKeepsEveryKeyOnceWithItsShingles) {
 }
 
 TEST(SketchTableTest, ArenaKeepsShortAndLongListsAcrossBlocks) {
-  // Lists of every size from 1 to past a block's quarter (a long list gets
-  // a block of its own), enough to fill several blocks; each must read back
-  // as written after all the others were added.
+  // Lists from 1 value to more than a block's 65,536 (over a quarter of a
+  // block, a list gets a block of its own), enough to fill several blocks;
+  // each must read back as written after all the others were added.
   ShingleArena arena;
   std::vector<std::vector<uint64_t>> lists;
   std::vector<const uint64_t*> copies;
