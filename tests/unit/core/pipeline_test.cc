@@ -121,6 +121,39 @@ TEST(PipelineTest, SiteFooterIsStrippedAndSyndicatedParagraphsStay) {
   }
 }
 
+// One story printed four times by one site (print, mobile and archive pages,
+// each with its own headline line) among the site's other stories, all with
+// the site's menu and footer. Its paragraphs are then lines the site repeats
+// in four documents, like boilerplate; but the four are one story (the story
+// clustering sees the whole text, repeated lines included), so the paragraphs
+// count once and stay: one copy is kept whole, the others are its duplicates.
+TEST(PipelineTest, OneSitesCopiesOfAStoryKeepTheirParagraphs) {
+  StoryWriter w(4);
+  VectorSource src;
+  const std::string menu = "Home | News | Sport | Weather\n";
+  const std::string footer = "Copyright Daily Site. All rights reserved.\n";
+  for (int i = 0; i < 40; ++i) {
+    src.Add(absl::StrCat(menu, w.Sentence(), "\n", absl::StrJoin(w.Paragraphs(5), "\n"), "\n", footer), 1);
+  }
+  const std::vector<std::string> story = w.Paragraphs(6);
+  std::vector<size_t> copies;
+  for (int c = 0; c < 4; ++c) {
+    copies.push_back(src.Add(absl::StrCat(menu, "Version ", c, " ", w.Sentence(), "\n", absl::StrJoin(story, "\n"),
+                                          "\n", footer),
+                             1));
+  }
+  const PipelineResult r = RunPipeline(src, Defaults());
+  EXPECT_GT(r.stats.boilerplate_blocks, 0u);  // the menu and footer go
+  EXPECT_TRUE(r.docs[copies[0]].keep);
+  const std::string clean = Cleaned(src, r, copies[0]);
+  EXPECT_EQ(clean.find("Copyright Daily Site"), std::string::npos) << clean;
+  for (const std::string& para : story) EXPECT_NE(clean.find(para), std::string::npos) << "lost a paragraph: " << clean;
+  for (size_t c = 1; c < copies.size(); ++c) {
+    EXPECT_FALSE(r.docs[copies[c]].keep) << c;
+    EXPECT_EQ(r.docs[copies[c]].dup_of, copies[0]) << c;
+  }
+}
+
 // Issue #2: among unrelated stories, one story republished by 5 outlets (new
 // headline, one trimmed to 60%, word edits, different footers) comes out once.
 TEST(PipelineTest, RepublishedStoryComesOutOnceAndUnrelatedStoriesStay) {
