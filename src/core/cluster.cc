@@ -10,10 +10,9 @@
 
 namespace dedup {
 
-namespace {
-
-// The similarity MatchSimilarity gives for a Jaccard estimate.
-double SimilarityFromJaccard(double jaccard, uint64_t size_a, uint64_t size_b, const MatchOptions& options) {
+double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint64_t size_a,
+                       uint64_t size_b, const MatchOptions& options) {
+  const double jaccard = EstimateJaccard(std::span(a, num_perm), std::span(b, num_perm));
   if (jaccard >= options.jaccard_threshold) return jaccard;
   if (options.containment > 1.0) return -1.0;
   const double ratio = static_cast<double>(std::min(size_a, size_b)) /
@@ -22,6 +21,8 @@ double SimilarityFromJaccard(double jaccard, uint64_t size_a, uint64_t size_b, c
   const double containment = ContainmentFromJaccard(jaccard, size_a, size_b);
   return containment >= options.containment ? containment : -1.0;
 }
+
+namespace {
 
 // One byte per value of a finalised signature. Equal values give equal
 // bytes, so the share of equal bytes bounds the Jaccard estimate from above:
@@ -52,7 +53,7 @@ uint32_t CountEqualBytes(const uint8_t* a, const uint8_t* b, int n) {
 }
 
 // Whether a pair whose signatures agree in at most `equal` of num_perm
-// values may pass SimilarityFromJaccard: false only when even that bound,
+// values may pass MatchSimilarity: false only when even that bound,
 // plus half a value, fails. The half value dwarfs rounding, so the answer
 // never contradicts the exact test; written without division, as it runs
 // for every candidate pair.
@@ -136,12 +137,6 @@ class CandidateVerifier {
 };
 
 }  // namespace
-
-double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint64_t size_a,
-                       uint64_t size_b, const MatchOptions& options) {
-  return SimilarityFromJaccard(EstimateJaccard(std::span(a, num_perm), std::span(b, num_perm)), size_a, size_b,
-                               options);
-}
 
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
