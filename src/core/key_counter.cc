@@ -18,9 +18,8 @@ KeyCounter::KeyCounter(uint64_t expected_keys, uint32_t count_up_to) {
   const bool nibbles = count_up_to <= 15;
   max_ = nibbles ? 15 : 255;
   byte_shift_ = nibbles ? 1 : 0;
-  bytes_size_ = size_ >> byte_shift_;
   static_assert(sizeof(std::atomic<uint8_t>) == 1 && std::atomic<uint8_t>::is_always_lock_free);
-  memory_ = LargeBuffer(bytes_size_);  // zeroed: every counter starts at 0
+  memory_ = LargeBuffer(size_ >> byte_shift_);  // zeroed: every counter starts at 0
   bytes_ = static_cast<std::atomic<uint8_t>*>(memory_.data());
 }
 

@@ -57,7 +57,7 @@ class KeyCounter {
   // into equal tables: summed with MergeCounters (in place, by MPI), they
   // are the table of one process that counted it all. Only once every Add
   // is done.
-  std::span<uint8_t> RawCounters() { return {reinterpret_cast<uint8_t*>(bytes_), bytes_size_}; }
+  std::span<uint8_t> RawCounters() { return {reinterpret_cast<uint8_t*>(bytes_), memory_.size()}; }
   // The merge of two tables' raw counters, both of this max_count(): each
   // counter of into becomes min(max_count, into + from).
   static void MergeCounters(std::span<const uint8_t> from, std::span<uint8_t> into, uint32_t max_count);
@@ -91,9 +91,8 @@ class KeyCounter {
   uint64_t mask_;
   uint32_t max_;  // 15 or 255
   uint64_t byte_shift_;  // counter index >> byte_shift_ = byte index: 1 (4 bits) or 0 (8 bits)
-  uint64_t bytes_size_;
   LargeBuffer memory_;
-  std::atomic<uint8_t>* bytes_ = nullptr;  // bytes_size_ bytes in memory_
+  std::atomic<uint8_t>* bytes_ = nullptr;  // the counters: memory_, size_ >> byte_shift_ bytes
 };
 
 // The keys a KeyCounter counted at least some number of times (see
