@@ -21,6 +21,10 @@
 namespace dedup {
 namespace {
 
+// Verify reads the report and the written outputs once, in order: their
+// pages go back to the kernel every this many bytes behind the reader.
+constexpr size_t kReleaseStep = size_t{64} << 20;
+
 namespace fs = std::filesystem;
 
 // Turns the report back into decisions, checking it against the corpus.
@@ -31,7 +35,7 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
   result.docs.resize(corpus.size());
   std::vector<ReportEntry> entries;
   size_t line_no = 0;
-  PageReleaser releaser(buffer, /*step=*/size_t{64} << 20);  // parsed lines are not read again
+  PageReleaser releaser(buffer, kReleaseStep);  // parsed lines are not read again
   for (size_t pos = 0; pos < bytes.size();) {
     size_t nl = bytes.find('\n', pos);
     if (nl == std::string_view::npos) nl = bytes.size();
@@ -87,7 +91,7 @@ absl::StatusOr<PipelineResult> ReadReport(const std::string& path, const Corpus&
 class ComparingSink : public ByteSink {
  public:
   ComparingSink(std::string what, const InputBuffer* actual)
-      : what_(std::move(what)), actual_(actual), releaser_(*actual, /*step=*/size_t{64} << 20) {}
+      : what_(std::move(what)), actual_(actual), releaser_(*actual, kReleaseStep) {}
   absl::Status Append(std::string_view bytes) override {
     const std::string_view actual = actual_->bytes();
     if (first_difference_ == kNone) {
