@@ -168,7 +168,6 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
 // the quick rejection on after the first block; the result must not change.
 TEST(ClusterTest, TemplatePagesDecideAsTheReferenceWithAndWithoutQuickRejection) {
   const MinHasher h(MinHashScheme::kOnePermutation, kPerm, 1);
-  std::mt19937_64 rng(12);
   Sketches s;
   const std::vector<uint64_t> site_template = Range(1u << 30, (1u << 30) + 30);
   for (int d = 0; d < 10000; ++d) {
