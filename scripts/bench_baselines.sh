@@ -7,8 +7,9 @@
 #
 # Usage: scripts/bench_baselines.sh [--python] INPUT ROUNDS [DEDUP_BIN]
 #   e.g. scripts/bench_baselines.sh /tmp/dedup-bench/news-seed1-100mb-g6bf5058b/docs.jsonl 3
-# DEDUP_BIN defaults to build-bench/dedup (run with --threads 2, default
-# flags). Needs /usr/bin/time, python3, and for the Go tool:
+# INPUT: plain JSONL with "id" and "text" (the Go tool reads no compressed
+# input). DEDUP_BIN defaults to build-bench/dedup (run with --threads 2,
+# default flags). Needs /usr/bin/time, python3, and for the Go tool:
 #   apt-get install golang-go golang-github-ekzhu-minhash-lsh-dev
 # Prints one line per run (tool, round, wall s, user s, sys s, peak RSS
 # KiB), then per tool the median wall, MB/s (input bytes / wall) and peak
@@ -20,7 +21,7 @@ if [ "${1:-}" = --python ]; then
   shift
 fi
 if [ $# -lt 2 ]; then
-  sed -n '2,16p' "$0" >&2
+  sed -n '2,17p' "$0" >&2
   exit 2
 fi
 input=$1 rounds=$2 dedup=${3:-build-bench/dedup}
