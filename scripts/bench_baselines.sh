@@ -21,7 +21,7 @@ if [ "${1:-}" = --python ]; then
   shift
 fi
 if [ $# -lt 2 ]; then
-  sed -n '2,17p' "$0" >&2
+  sed -n '2,16p' "$0" >&2
   exit 2
 fi
 input=$1 rounds=$2 dedup=${3:-build-bench/dedup}
