@@ -23,6 +23,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	minwise "github.com/dgryski/go-minhash"
@@ -42,28 +43,42 @@ func words(text string) []string {
 }
 
 // signature pushes every distinct word 5-gram (all words, when fewer) into a
-// fresh MinWise of numPerm values. h1 and h2 are the worker's own hashers.
-func signature(text string, numPerm int, h1, h2 minwise.Hash64) []uint64 {
+// fresh MinWise of numPerm values: a shingle is its words joined by spaces,
+// built in the worker's reused buffer *shingle. h1 and h2 are the worker's
+// own hashers.
+func signature(text string, numPerm int, h1, h2 minwise.Hash64, shingle *[]byte) []uint64 {
 	mw := minwise.NewMinWise(h1, h2, numPerm)
 	w := words(text)
 	const width = 5
+	push := func(ws []string) {
+		b := (*shingle)[:0]
+		for k, word := range ws {
+			if k > 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, word...)
+		}
+		*shingle = b
+		mw.Push(b)
+	}
 	if len(w) < width {
-		mw.Push([]byte(strings.Join(w, " ")))
+		push(w)
 		return mw.Signature()
 	}
 	for i := 0; i+width <= len(w); i++ {
-		mw.Push([]byte(strings.Join(w[i:i+width], " ")))
+		push(w[i : i+width])
 	}
 	return mw.Signature()
 }
 
-// seededFnv is a 64-bit FNV-1a hash of seed bytes then the value: the two
+// seededFnv is a 64-bit FNV-1a hash of a seed byte then the value: the two
 // hash functions MinWise derives its numPerm permutations from.
 func seededFnv(seed byte) minwise.Hash64 {
 	h := fnv.New64a()
+	prefix := []byte{seed}
 	return func(b []byte) uint64 {
 		h.Reset()
-		h.Write([]byte{seed})
+		h.Write(prefix)
 		h.Write(b)
 		return h.Sum64()
 	}
@@ -113,24 +128,22 @@ func main() {
 
 	// Signatures on every core: workers take documents by index.
 	sigs := make([][]uint64, len(docs))
+	const batch = 64
 	var next int64
-	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.NumCPU(); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			h1, h2 := seededFnv(1), seededFnv(2)
+			var shingle []byte
 			for {
-				mu.Lock()
-				i := next
-				next += 64
-				mu.Unlock()
+				i := atomic.AddInt64(&next, batch) - batch
 				if i >= int64(len(docs)) {
 					return
 				}
-				for j := i; j < i+64 && j < int64(len(docs)); j++ {
-					sigs[j] = signature(docs[j].Text, *numPerm, h1, h2)
+				for j := i; j < i+batch && j < int64(len(docs)); j++ {
+					sigs[j] = signature(docs[j].Text, *numPerm, h1, h2, &shingle)
 				}
 			}
 		}()
