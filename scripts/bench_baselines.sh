@@ -41,15 +41,13 @@ trap 'rm -rf "$tmp"' EXIT
 tools="dedup go"
 [ "$python" -eq 1 ] && tools="$tools python"
 run() {  # tool round
-  local report="$tmp/report.$1.jsonl"
-  case $1 in
-    dedup) set -- "$1" "$2" "$dedup" "$input" --threads 2 --report "$report" -o "$tmp/out.jsonl" ;;
-    go) set -- "$1" "$2" "$tmp/go_minhash_lsh" -input "$input" -report "$report" ;;
-    python) set -- "$1" "$2" python3 "$root/scripts/reference_dedup.py" --input "$input" --report "$report" ;;
+  local tool=$1 round=$2 report="$tmp/report.$1.jsonl" cmd
+  case $tool in
+    dedup) cmd=("$dedup" "$input" --threads 2 --report "$report" -o "$tmp/out.jsonl") ;;
+    go) cmd=("$tmp/go_minhash_lsh" -input "$input" -report "$report") ;;
+    python) cmd=(python3 "$root/scripts/reference_dedup.py" --input "$input" --report "$report") ;;
   esac
-  local tool=$1 round=$2
-  shift 2
-  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "$@" > /dev/null 2> "$tmp/stderr" ||
+  /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" "${cmd[@]}" > /dev/null 2> "$tmp/stderr" ||
     { cat "$tmp/stderr" >&2; exit 1; }
   printf '%s\t%s\t%s\n' "$tool" "$round" "$(cat "$tmp/time")" | tee -a "$tmp/runs.tsv"
 }
