@@ -13,6 +13,7 @@ LineKeyLog::Cursor LineKeyLog::ReadChunk(size_t chunk) const {
   Cursor c;
   c.words_ = p.words.data() + start.word_offset;
   c.tag_ = p.tag.data() + start.tag_offset;
+  c.places_ = p.places.data() + start.place_offset;
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <utility>
@@ -70,55 +71,62 @@ uint32_t CountLinesWithTokens(const TokenStream& ts) {
 
 // A line's keys, computed before any counter lookup.
 struct LineKeys {
-  uint32_t line = 0;
-  LoggedLine hashes;  // what pass 1 logs
+  LoggedLine line;  // what pass 1 logs
   uint64_t key = 0;
-  LineZone zone = LineZone::kBody;
 };
 
-// The keys of every line with tokens, in order: what pass 1 counts and
-// pass 2 looks up. keys_of(line, zone) gives a line's hashes and template key.
-template <typename KeysOf>
-void BuildLineKeys(const TokenStream& ts, uint32_t source, KeysOf&& keys_of, std::vector<LineKeys>* out) {
+// The keys of every line with tokens, in order, computed from the text and
+// its line hashes (pass 1; pass 2 when pass 1 logged nothing for these
+// documents).
+void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t source, std::vector<LineKeys>* out) {
   out->clear();
   const uint32_t with_tokens = CountLinesWithTokens(ts);
   uint32_t rank = 0;
-  for (uint32_t li = 0; li < ts.lines.size(); ++li) {
-    const LineSpan& line = ts.lines[li];
-    if (line.num_tokens == 0) continue;
+  for (const LineSpan& span : ts.lines) {
+    if (span.num_tokens == 0) continue;
     LineKeys lk;
-    lk.line = li;
-    lk.zone = ZoneOf(rank++, with_tokens);
-    lk.hashes = keys_of(line, lk.zone);
-    lk.key = BlockKey(source, lk.hashes.hash);
+    LoggedLine& line = lk.line;
+    line.zone = ZoneOf(rank++, with_tokens);
+    line.hash = LineHash(span);
+    line.exact_hash = span.exact_hash;
+    line.tkey = MakeTemplateKey(source, line.zone, text.substr(span.begin, span.end - span.begin),
+                                text.size() - span.begin);
+    line.begin = span.begin;
+    line.num_tokens = span.num_tokens;
+    line.link_shaped = IsLinkCandidate(line.zone, with_tokens, span);
+    lk.key = BlockKey(source, line.hash);
     out->push_back(lk);
   }
 }
 
-// The keys computed from the text and its line hashes (pass 1; pass 2 when
-// pass 1 logged nothing for these documents).
-void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t source, std::vector<LineKeys>* out) {
-  BuildLineKeys(
-      ts, source,
-      [&](const LineSpan& line, LineZone zone) {
-        return LoggedLine{LineHash(line), line.exact_hash,
-                          MakeTemplateKey(source, zone, text.substr(line.begin, line.end - line.begin),
-                                          text.size() - line.begin)};
-      },
-      out);
+// The keys pass 1 logged for the next document (pass 2).
+void LoggedLineKeys(uint32_t source, LineKeyLog::Cursor* logged, std::vector<LineKeys>* out) {
+  out->clear();
+  for (uint32_t i = logged->NextDocument(); i > 0; --i) {
+    LineKeys lk;
+    lk.line = logged->Next();
+    lk.key = BlockKey(source, lk.line.hash);
+    out->push_back(lk);
+  }
 }
 
-// The keys pass 1 logged (pass 2).
-void LoggedLineKeys(const TokenStream& ts, uint32_t source, LineKeyLog::Cursor* logged, std::vector<LineKeys>* out) {
-  BuildLineKeys(ts, source, [&](const LineSpan&, LineZone) { return logged->Next(); }, out);
+// Where the line starting at `begin` ends, its newline included.
+uint32_t NextLineStart(std::string_view text, uint32_t begin) {
+  const void* newline = std::memchr(text.data() + begin, '\n', text.size() - begin);
+  return static_cast<uint32_t>(newline != nullptr ? static_cast<const char*>(newline) - text.data() + 1 : text.size());
 }
+
+struct ByteRange {
+  uint32_t begin = 0, end = 0;
+};
 
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
   Tokenizer tokenizer;
   TokenStream tokens;
-  std::vector<uint32_t> candidate_prefix;  // candidate-line tokens before each token index
+  std::vector<ByteRange> candidate_lines;  // in order, each with its newline
+  std::vector<uint32_t> unsketched;  // occurrences whose line's sketch may be new
   DistinctCounter distinct;
   std::vector<uint64_t> key_list;
   std::vector<LineKeys> line_keys;
@@ -215,16 +223,16 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       bytes += text.size();
       s.tokenizer.TokenizeLines(text, &s.tokens);
       ComputeLineKeys(text, s.tokens, docs.SourceId(d), &s.line_keys);
-      const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
+      stats->line_keys.BeginDocument(t, static_cast<uint32_t>(s.line_keys.size()));
       s.key_list.clear();
       for (const LineKeys& lk : s.line_keys) {
-        stats->line_keys.Append(t, lk.hashes);
+        stats->line_keys.Append(t, lk.line);
         s.key_list.push_back(lk.key);
-        if (lk.hashes.tkey.key != 0) s.key_list.push_back(lk.hashes.tkey.key);
-        if (lk.zone == LineZone::kHead)
-          titles[t].push_back(lk.hashes.hash);
-        else if (IsLinkCandidate(lk.zone, with_tokens, s.tokens.lines[lk.line]))
-          listed[t].push_back(lk.hashes.hash);
+        if (lk.line.tkey.key != 0) s.key_list.push_back(lk.line.tkey.key);
+        if (lk.line.zone == LineZone::kHead)
+          titles[t].push_back(lk.line.hash);
+        else if (lk.line.link_shaped)
+          listed[t].push_back(lk.line.hash);
       }
       // Each key counts once per document. The counter table is far larger
       // than the caches: prefetch every key's line before touching any.
@@ -348,8 +356,6 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   std::vector<RecentKeys> recent_sketches(threads);  // keys thread_sketches[t] holds
   // Pass 1's line keys, when it logged them for these documents.
   const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
-  // Only candidate lookups need lines' hashes, and the log has them.
-  const bool hash_lines = any_candidates && !logged;
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
     LineKeyLog::Cursor logged_keys;
@@ -361,95 +367,103 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       const std::string_view text = docs.Text(d, &s.text);
       doc_bytes[d] = text.size();
       bytes += text.size();
-      if (hash_lines) {
-        s.tokenizer.Tokenize(text, &s.tokens);
-      } else {
-        s.tokenizer.TokenizeWithoutLineHashes(text, &s.tokens);
+      // Every line's keys and place, before any token is hashed: candidate
+      // lines are then known, and only the text between them is tokenised.
+      s.line_keys.clear();
+      if (logged) {
+        LoggedLineKeys(source[d], &logged_keys, &s.line_keys);
+      } else if (any_candidates) {
+        s.tokenizer.TokenizeLines(text, &s.tokens);
+        ComputeLineKeys(text, s.tokens, source[d], &s.line_keys);
       }
-      const TokenStream& ts = s.tokens;
-      const uint32_t num_tokens = static_cast<uint32_t>(ts.hashes.size());
-      bool any_candidate = false;
-      if (any_candidates) {
-        // Keys of every line first, their filter words prefetched, then the
-        // lookups: the filter is larger than the caches nearer than L3.
-        if (logged) {
-          LoggedLineKeys(ts, source[d], &logged_keys, &s.line_keys);
-        } else {
-          ComputeLineKeys(text, ts, source[d], &s.line_keys);
+      uint32_t num_tokens = 0;  // in the whole text
+      for (const LineKeys& lk : s.line_keys) {
+        num_tokens += lk.line.num_tokens;
+        candidate_keys->Prefetch(lk.key);  // the filter is larger than the caches nearer than L3
+        if (lk.line.tkey.key != 0) candidate_keys->Prefetch(lk.line.tkey.key);
+      }
+      s.candidate_lines.clear();
+      s.unsketched.clear();
+      for (const LineKeys& lk : s.line_keys) {
+        const LoggedLine& line = lk.line;
+        const bool is_title = line.zone == LineZone::kHead;
+        TemplateKey tkey = line.tkey;
+        if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
+        if (tkey.key == 0 && (is_title || line.link_shaped) && link_targets.contains(line.hash)) {
+          tkey = TemplateKey{LinkKey(line.hash), TemplateKind::kLink};
         }
-        const uint32_t with_tokens = static_cast<uint32_t>(s.line_keys.size());
-        for (const LineKeys& lk : s.line_keys) {
-          candidate_keys->Prefetch(lk.key);
-          if (lk.hashes.tkey.key != 0) candidate_keys->Prefetch(lk.hashes.tkey.key);
-        }
-        for (const LineKeys& lk : s.line_keys) {
-          const uint32_t li = lk.line;
-          const LineSpan& line = ts.lines[li];
-          const uint64_t hash = lk.hashes.hash;
-          const uint64_t key = lk.key;
-          const LineZone zone = lk.zone;
-          const bool is_title = zone == LineZone::kHead;
-          TemplateKey tkey = lk.hashes.tkey;
-          if (tkey.key != 0 && !is_candidate(tkey.key)) tkey = TemplateKey{};
-          if (tkey.key == 0 && (is_title || IsLinkCandidate(zone, with_tokens, line)) &&
-              link_targets.contains(hash)) {
-            tkey = TemplateKey{LinkKey(hash), TemplateKind::kLink};
-          }
-          if (tkey.key == 0 && !is_candidate(key)) continue;
-          if (!any_candidate) {
-            s.candidate_prefix.assign(num_tokens + 1, 0);
-            any_candidate = true;
-          }
-          // Mark the line's tokens; the prefix sum is taken below.
-          std::fill_n(s.candidate_prefix.begin() + line.first_token + 1, line.num_tokens, 1u);
-          BlockOccurrence occ;
-          occ.key = key;
-          occ.template_key = tkey.key;
-          occ.doc = static_cast<uint32_t>(d);
-          occ.begin = line.begin;
-          occ.next = line.next;
-          occ.num_tokens = static_cast<uint16_t>(std::min<uint32_t>(line.num_tokens, UINT16_MAX));
-          occ.template_kind = tkey.kind;
-          occ.is_title = is_title;
-          // The sketch is of the exact text (digits kept), so that lines
-          // differing only in numbers never make documents identical.
-          occ.sketch_key = lk.hashes.exact_hash;
-          chunk_occurrences.push_back(occ);
-          if (!recent_sketches[t].CheckAndRemember(occ.sketch_key)) {
-            auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
-            if (inserted) {
-              LineShingles(ts.hashes.data() + line.first_token, line.num_tokens, width, &s.line_shingles);
-              thread_sketches[t].Assign(sketch, s.line_shingles);
-            }
-          }
+        if (tkey.key == 0 && !is_candidate(lk.key)) continue;
+        BlockOccurrence occ;
+        occ.key = lk.key;
+        occ.template_key = tkey.key;
+        occ.doc = static_cast<uint32_t>(d);
+        occ.begin = line.begin;
+        occ.next = NextLineStart(text, line.begin);
+        occ.num_tokens = static_cast<uint16_t>(std::min<uint32_t>(line.num_tokens, UINT16_MAX));
+        occ.template_kind = tkey.kind;
+        occ.is_title = is_title;
+        // The sketch is of the exact text (digits kept), so that lines
+        // differing only in numbers never make documents identical.
+        occ.sketch_key = line.exact_hash;
+        chunk_occurrences.push_back(occ);
+        s.candidate_lines.push_back({occ.begin, occ.next});
+        if (!recent_sketches[t].CheckAndRemember(occ.sketch_key)) {
+          s.unsketched.push_back(static_cast<uint32_t>(chunk_occurrences.size() - 1));
+          thread_sketches[t].prefetch(occ.sketch_key);  // the table is far larger than the caches
         }
       }
-      // Shingles inside a candidate line belong to its sketch. Shingles that
-      // only touch one are dropped: in a run of short template lines (menus,
-      // share bars) most shingles straddle lines, and kept they would tie
-      // every page of a site together.
-      if (any_candidate) {
-        for (uint32_t i = 0; i < num_tokens; ++i) s.candidate_prefix[i + 1] += s.candidate_prefix[i];
+      // The sketch of each candidate line the table may not hold yet.
+      for (const uint32_t o : s.unsketched) {
+        const BlockOccurrence& occ = chunk_occurrences[o];
+        auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
+        if (inserted) {
+          s.tokenizer.TokenizeWithoutLineHashes(text.substr(occ.begin, occ.next - occ.begin), &s.tokens);
+          LineShingles(s.tokens.hashes.data(), static_cast<uint32_t>(s.tokens.hashes.size()), width,
+                       &s.line_shingles);
+          thread_sketches[t].Assign(sketch, s.line_shingles);
+        }
       }
+      // The document's own shingles: those of the text between candidate
+      // lines, each run tokenised on its own. Shingles inside a candidate
+      // line belong to its sketch. Shingles that only touch one are dropped:
+      // in a run of short template lines (menus, share bars) most shingles
+      // straddle lines, and kept they would tie every page of a site together.
       std::span<uint32_t> sig(noncand_sigs.data() + d * k, k);
       hasher.Reset(sig);
-      s.distinct.Reset(num_tokens);
-      auto touches_candidate = [&](uint32_t first, uint32_t last) {
-        return any_candidate && s.candidate_prefix[last + 1] != s.candidate_prefix[first];
-      };
-      if (num_tokens > 0 && num_tokens < width) {
-        if (!touches_candidate(0, num_tokens - 1)) {
-          hasher.Add(HashShingle(ts.hashes.data(), num_tokens), sig);
-          s.distinct.Add(0);
-        }
-      } else {
-        for (uint32_t j = 0; j + width <= num_tokens; ++j) {
-          if (touches_candidate(j, j + width - 1)) continue;
+      auto add_shingles = [&](const std::vector<uint64_t>& tokens) {
+        for (uint32_t j = 0; j + width <= tokens.size(); ++j) {
           // The default width as a constant: its multiplies unrolled.
-          const uint64_t* shingle = ts.hashes.data() + j;
+          const uint64_t* shingle = tokens.data() + j;
           const uint64_t h = width == 5 ? HashShingle(shingle, 5) : HashShingle(shingle, width);
           hasher.Add(h, sig);
           s.distinct.Add(h);
+        }
+      };
+      if (s.candidate_lines.empty()) {
+        s.tokenizer.TokenizeWithoutLineHashes(text, &s.tokens);
+        const std::vector<uint64_t>& tokens = s.tokens.hashes;
+        s.distinct.Reset(tokens.size());
+        if (tokens.size() >= width) {
+          add_shingles(tokens);
+        } else if (!tokens.empty()) {  // a short text is one shingle
+          hasher.Add(HashShingle(tokens.data(), static_cast<uint32_t>(tokens.size())), sig);
+          s.distinct.Add(0);
+        }
+      } else {
+        s.distinct.Reset(num_tokens);
+        // (A short text's one shingle would touch a candidate line: none.)
+        if (num_tokens >= width) {
+          uint32_t run_begin = 0;
+          auto add_run = [&](uint32_t run_end) {
+            if (run_end == run_begin) return;
+            s.tokenizer.TokenizeWithoutLineHashes(text.substr(run_begin, run_end - run_begin), &s.tokens);
+            add_shingles(s.tokens.hashes);
+          };
+          for (const ByteRange& line : s.candidate_lines) {
+            add_run(line.begin);
+            run_begin = line.end;
+          }
+          add_run(static_cast<uint32_t>(text.size()));
         }
       }
       noncand_sizes[d] = s.distinct.Estimate();

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 #include <string>
@@ -10,6 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/cleaner.h"
+#include "core/distinct_counter.h"
+#include "core/minhash.h"
+#include "core/tokenize.h"
 
 namespace dedup {
 namespace {
@@ -254,6 +258,121 @@ TEST(PipelineTest, PassTwoDecidesTheSameWithOrWithoutPassOnesLog) {
   const PipelineResult computed = DecideDocuments(ComputeFingerprints(src, options, &lines, links), options);
   EXPECT_GT(computed.stats.boilerplate_blocks, 0u);
   ExpectSameDecisions(src, logged, computed);
+}
+
+// Documents whose repeated lines (candidates) sit at the top, in the middle
+// and at the end, next to blank, punctuation-only, non-ASCII and CRLF lines,
+// and texts shorter than the shingle window with and without a repeated line.
+VectorSource InterleavedCandidateLines() {
+  StoryWriter w(23);
+  VectorSource src;
+  const std::string shared_middle = w.Sentence();
+  for (int i = 0; i < 8; ++i) {
+    const std::vector<std::string> p = w.Paragraphs(4);
+    std::string text = "Example News Home Sports Weather\n";
+    text += p[0] + "\r\n\n----\n" + p[1] + "\n";
+    text += shared_middle + "\n";  // a candidate between story lines
+    if (i % 2 == 0) text += "Caf\xc3\xa9 cr\xc3\xa8me \xe2\x80\x94 na\xc3\xafve " + w.Word() + "\n";
+    text += p[2] + "\n" + p[3] + "\n";
+    text += "Share this story on Facebook and Twitter today\r\n";
+    text += "Copyright 2026 Example News. All rights reserved.";  // the last line, no newline
+    if (i % 3 == 0) text += "\n";
+    src.Add(std::move(text), 0);
+  }
+  src.Add("Example News Home Sports Weather", 0);  // short, and a candidate
+  src.Add("Tiny unique text", 0);                  // short, no candidate
+  src.Add("Short words\nExample News Home Sports Weather\n", 0);
+  src.Add("", 0);
+  return src;
+}
+
+// The reference for pass 2: every document tokenised whole; its own
+// signature and size are of the shingles that touch no candidate line (a
+// text shorter than the window is one shingle, when no line is a candidate),
+// and each candidate line's sketch is the distinct shingles of its tokens.
+void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptions& options, const Fingerprints& fp) {
+  const uint32_t k = static_cast<uint32_t>(options.num_perm);
+  const uint32_t width = static_cast<uint32_t>(options.shingle_width);
+  const MinHasher hasher(options.scheme, options.num_perm, options.seed);
+  Tokenizer tokenizer;
+  TokenStream ts;
+  std::string scratch;
+  ASSERT_EQ(fp.size(), src.size());
+  size_t o = 0;
+  for (uint32_t d = 0; d < src.size(); ++d) {
+    const std::string_view text = src.Text(d, &scratch);
+    tokenizer.Tokenize(text, &ts);
+    const uint32_t n = static_cast<uint32_t>(ts.hashes.size());
+    std::vector<bool> in_candidate(n, false);
+    for (; o < fp.occurrences.size() && fp.occurrences[o].doc == d; ++o) {
+      const BlockOccurrence& occ = fp.occurrences[o];
+      const auto line = std::find_if(ts.lines.begin(), ts.lines.end(),
+                                     [&](const LineSpan& l) { return l.begin == occ.begin; });
+      ASSERT_NE(line, ts.lines.end()) << d << " " << occ.begin;
+      EXPECT_EQ(occ.next, line->next) << d;
+      EXPECT_EQ(occ.num_tokens, line->num_tokens) << d;
+      std::fill_n(in_candidate.begin() + line->first_token, line->num_tokens, true);
+      std::set<uint64_t> want;
+      const uint64_t* tokens = ts.hashes.data() + line->first_token;
+      if (line->num_tokens < width) want.insert(HashShingle(tokens, line->num_tokens));
+      for (uint32_t j = 0; j + width <= line->num_tokens; ++j) want.insert(HashShingle(tokens + j, width));
+      const std::span<const uint64_t> got = fp.sketches.at(occ.sketch_key).shingles();
+      EXPECT_EQ(std::vector<uint64_t>(got.begin(), got.end()), std::vector<uint64_t>(want.begin(), want.end()))
+          << d << " " << occ.begin;
+    }
+    std::vector<uint32_t> sig(k);
+    hasher.Reset(sig);
+    DistinctCounter distinct;
+    distinct.Reset(n);
+    const bool any_candidate = std::find(in_candidate.begin(), in_candidate.end(), true) != in_candidate.end();
+    if (n > 0 && n < width) {
+      if (!any_candidate) {
+        hasher.Add(HashShingle(ts.hashes.data(), n), sig);
+        distinct.Add(0);
+      }
+    }
+    for (uint32_t j = 0; j + width <= n; ++j) {
+      if (std::find(in_candidate.begin() + j, in_candidate.begin() + j + width, true) != in_candidate.begin() + j + width)
+        continue;
+      const uint64_t h = HashShingle(ts.hashes.data() + j, width);
+      hasher.Add(h, sig);
+      distinct.Add(h);
+    }
+    EXPECT_EQ(std::vector<uint32_t>(fp.noncand_sigs.data() + d * k, fp.noncand_sigs.data() + (d + 1) * k), sig) << d;
+    EXPECT_EQ(fp.noncand_sizes[d], distinct.Estimate()) << d;
+  }
+  EXPECT_EQ(o, fp.occurrences.size());
+}
+
+// Pass 2 tokenises only the text between candidate lines (their places come
+// from pass 1's log, or from a tokenisation of its own without the log); the
+// result is what tokenising whole texts gives.
+TEST(PipelineTest, PassTwoFingerprintsEqualThoseOfWholeTexts) {
+  const VectorSource src = InterleavedCandidateLines();
+  const PipelineOptions options = Defaults(2);
+  for (const bool log : {true, false}) {
+    LineStatistics lines(LineCounterKeys(src.size() * uint64_t{4096}), options.blocks.min_stories);
+    CountLines(src, options, &lines);
+    SelectCandidateKeys(options, &lines);
+    const absl::flat_hash_set<uint64_t> links = FindLinkTargets(lines, options.threads);
+    if (!log) lines.line_keys.Reset(0, 1);
+    const Fingerprints fp = ComputeFingerprints(src, options, &lines, links);
+    // Candidates at the top, in the middle and at the end of the stories,
+    // and the short text that is one.
+    std::set<uint32_t> docs_with_candidates;
+    uint32_t middle = 0;
+    for (const BlockOccurrence& occ : fp.occurrences) {
+      docs_with_candidates.insert(occ.doc);
+      middle += occ.begin > 0 && occ.next < src.Text(occ.doc, nullptr).size() && occ.num_tokens > 8;
+    }
+    EXPECT_EQ(docs_with_candidates, (std::set<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 10})) << log;
+    EXPECT_EQ(middle, 8u) << log;
+    ExpectFingerprintsOfWholeTexts(src, options, fp);
+  }
+  // Boilerplate off: no candidates, every shingle is the document's own.
+  const Fingerprints fp = ComputeFingerprints(src, options, nullptr, {});
+  EXPECT_TRUE(fp.occurrences.empty());
+  ExpectFingerprintsOfWholeTexts(src, options, fp);
 }
 
 TEST(PipelineTest, LinkTargetsAreTheListedLinesThatAreHeadLinesAtAnyThreadCount) {
