@@ -10,6 +10,10 @@
 #include "core/hash.h"
 #include "core/parallel.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace dedup {
 namespace {
 
@@ -85,9 +89,19 @@ TemplateKey MakeTemplateKeyBytewise(uint32_t source_id, LineZone zone, std::stri
 
 namespace {
 
-// Bit i set where src[i] is ':' or '|' (exact SWAR zero-byte test per word).
+// Bit i set where src[i] is ':' or '|'. SSE2 (every x86-64 has it) takes
+// 16 bytes a compare; elsewhere an exact SWAR zero-byte test per word. The
+// SWAR walk was two thirds of MakeTemplateKey's instructions (callgrind).
 uint64_t LabelEndMask(const unsigned char* src) {
   uint64_t mask = 0;
+#if defined(__SSE2__)
+  const __m128i colon = _mm_set1_epi8(':'), bar = _mm_set1_epi8('|');
+  for (int k = 0; k < ByteWindow::kBytes; k += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
+    const __m128i hits = _mm_or_si128(_mm_cmpeq_epi8(v, colon), _mm_cmpeq_epi8(v, bar));
+    mask |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(hits))) << k;
+  }
+#else
   for (int k = 0; k < ByteWindow::kBytes; k += 8) {
     uint64_t word;
     std::memcpy(&word, src + k, 8);
@@ -100,6 +114,7 @@ uint64_t LabelEndMask(const unsigned char* src) {
     // One bit per byte: gather the byte-high bits.
     mask |= (((hits >> 7) * 0x0102040810204080ULL) >> 56) << k;
   }
+#endif
   return mask;
 }
 
