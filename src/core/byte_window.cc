@@ -10,20 +10,20 @@
 namespace dedup {
 
 void ClassifyWindowScalar(const unsigned char* src, ByteWindow* w) {
-  uint64_t alnum = 0, digit = 0, newline = 0, high = 0;
+  uint64_t alnum = 0, nonzero_digit = 0, newline = 0, high = 0;
   for (int i = 0; i < ByteWindow::kBytes; ++i) {
     const unsigned char c = src[i];
     const bool is_digit = c >= '0' && c <= '9';
     const bool is_letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
     alnum |= uint64_t{is_digit || is_letter} << i;
-    digit |= uint64_t{is_digit} << i;
+    nonzero_digit |= uint64_t{is_digit && c != '0'} << i;
     newline |= uint64_t{c == '\n'} << i;
     high |= uint64_t{c >= 0x80} << i;
     w->lower[i] = static_cast<char>(is_letter ? (c | 0x20) : c);
     w->folded[i] = is_digit ? '0' : w->lower[i];
   }
   w->alnum = alnum;
-  w->digit = digit;
+  w->nonzero_digit = nonzero_digit;
   w->newline = newline;
   w->high = high;
   std::memset(w->lower + ByteWindow::kBytes, 0, ByteWindow::kPadding);
@@ -42,7 +42,7 @@ __attribute__((target("sse2"))) void ClassifySse2(const unsigned char* src, Byte
   const __m128i case_bit = _mm_set1_epi8(0x20);
   const __m128i zero_char = _mm_set1_epi8('0');
   const __m128i newline_char = _mm_set1_epi8('\n');
-  uint64_t alnum = 0, digit = 0, newline = 0, high = 0;
+  uint64_t alnum = 0, nonzero_digit = 0, newline = 0, high = 0;
   for (int k = 0; k < ByteWindow::kBytes; k += 16) {
     const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + k));
     const __m128i is_digit = _mm_cmplt_epi8(_mm_add_epi8(x, digit_bias), digit_limit);
@@ -52,12 +52,13 @@ __attribute__((target("sse2"))) void ClassifySse2(const unsigned char* src, Byte
     _mm_store_si128(reinterpret_cast<__m128i*>(w->lower + k), lower);
     _mm_store_si128(reinterpret_cast<__m128i*>(w->folded + k), folded);
     alnum |= uint64_t(uint32_t(_mm_movemask_epi8(_mm_or_si128(is_digit, is_letter)))) << k;
-    digit |= uint64_t(uint32_t(_mm_movemask_epi8(is_digit))) << k;
+    const __m128i is_nonzero_digit = _mm_andnot_si128(_mm_cmpeq_epi8(x, zero_char), is_digit);
+    nonzero_digit |= uint64_t(uint32_t(_mm_movemask_epi8(is_nonzero_digit))) << k;
     newline |= uint64_t(uint32_t(_mm_movemask_epi8(_mm_cmpeq_epi8(x, newline_char)))) << k;
     high |= uint64_t(uint32_t(_mm_movemask_epi8(x))) << k;
   }
   w->alnum = alnum;
-  w->digit = digit;
+  w->nonzero_digit = nonzero_digit;
   w->newline = newline;
   w->high = high;
   _mm_store_si128(reinterpret_cast<__m128i*>(w->lower + ByteWindow::kBytes), _mm_setzero_si128());
@@ -72,7 +73,7 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const unsigned char* src, Byte
   const __m256i case_bit = _mm256_set1_epi8(0x20);
   const __m256i zero_char = _mm256_set1_epi8('0');
   const __m256i newline_char = _mm256_set1_epi8('\n');
-  uint64_t alnum = 0, digit = 0, newline = 0, high = 0;
+  uint64_t alnum = 0, nonzero_digit = 0, newline = 0, high = 0;
   for (int k = 0; k < ByteWindow::kBytes; k += 32) {
     const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + k));
     // cmpgt(limit, v) is v < limit.
@@ -84,12 +85,13 @@ __attribute__((target("avx2"))) void ClassifyAvx2(const unsigned char* src, Byte
     _mm256_store_si256(reinterpret_cast<__m256i*>(w->lower + k), lower);
     _mm256_store_si256(reinterpret_cast<__m256i*>(w->folded + k), folded);
     alnum |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_or_si256(is_digit, is_letter)))) << k;
-    digit |= uint64_t(uint32_t(_mm256_movemask_epi8(is_digit))) << k;
+    const __m256i is_nonzero_digit = _mm256_andnot_si256(_mm256_cmpeq_epi8(x, zero_char), is_digit);
+    nonzero_digit |= uint64_t(uint32_t(_mm256_movemask_epi8(is_nonzero_digit))) << k;
     newline |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, newline_char)))) << k;
     high |= uint64_t(uint32_t(_mm256_movemask_epi8(x))) << k;
   }
   w->alnum = alnum;
-  w->digit = digit;
+  w->nonzero_digit = nonzero_digit;
   w->newline = newline;
   w->high = high;
   _mm_store_si128(reinterpret_cast<__m128i*>(w->lower + ByteWindow::kBytes), _mm_setzero_si128());

@@ -1,6 +1,6 @@
 // File: core/byte_window.h
 // The tokeniser's fast path looks at text 64 bytes at a time: one bit per byte
-// for ASCII letters/digits, digits, newlines and non-ASCII bytes, plus the
+// for ASCII letters/digits, digits 1-9, newlines and non-ASCII bytes, plus the
 // bytes lower-cased (and with digits folded to '0') so that a token's hash can
 // be taken straight from the window. Three implementations (scalar, SSE2,
 // AVX2) give identical bits; the widest the CPU supports is picked once at run
@@ -16,7 +16,7 @@ struct ByteWindow {
   static constexpr int kBytes = 64;
   static constexpr int kPadding = 16;  // readable bytes past the window, for word loads
   uint64_t alnum = 0;    // ASCII letter or digit
-  uint64_t digit = 0;    // ASCII digit
+  uint64_t nonzero_digit = 0;  // ASCII digit 1-9 (what digit folding changes)
   uint64_t newline = 0;  // '\n'
   uint64_t high = 0;     // byte >= 0x80 (part of a UTF-8 sequence)
   // ASCII letters lower-cased, every other byte unchanged.

@@ -194,9 +194,10 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
           break;
         }
         const int size = e - b;
-        const uint64_t bits = (size == 64 ? ~uint64_t{0} : (uint64_t{1} << size) - 1) << b;
         if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashTokenPadded(w.lower + b, size));
-        const bool nonzero_digit = (w.digit & bits) != 0 && HasNonzeroDigit(w.lower + b, size);
+        // A digit 1-9 at b or after, and before the token's end.
+        const uint64_t nonzero_ahead = w.nonzero_digit >> b;
+        const bool nonzero_digit = nonzero_ahead != 0 && std::countr_zero(nonzero_ahead) < size;
         if constexpr (kOutput == Output::kTokenHashes) {
           CountToken(nonzero_digit);
         } else {

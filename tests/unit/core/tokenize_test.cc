@@ -153,7 +153,7 @@ TEST(ByteWindowTest, EveryImplementationGivesTheScalarBits) {
       if (f == nullptr) continue;
       f(src, &got);
       ASSERT_EQ(got.alnum, want.alnum);
-      ASSERT_EQ(got.digit, want.digit);
+      ASSERT_EQ(got.nonzero_digit, want.nonzero_digit);
       ASSERT_EQ(got.newline, want.newline);
       ASSERT_EQ(got.high, want.high);
       ASSERT_EQ(std::memcmp(got.lower, want.lower, sizeof(want.lower)), 0);
