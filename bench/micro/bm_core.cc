@@ -100,8 +100,8 @@ LshParams DefaultLsh() { return PipelineOptions{}.EffectiveLsh(); }
 // split, hash per token, line spans with their hashes), byte-at-a-time path
 // only; /1: the same on 64-byte windows (AVX2 or SSE2 as the CPU allows), the
 // default; /2: TokenizeLines, what pass 1 runs (lines and their hashes, no
-// token hashes), 64-byte windows; /3: TokenizeWithoutLineHashes, what pass 2
-// runs (token hashes, lines without hashes), 64-byte windows.
+// token hashes), 64-byte windows; /3: TokenizeHashesOnly, what pass 2
+// runs (token hashes, no lines), 64-byte windows.
 void BM_Tokenize_bytes(benchmark::State& state) {
   const BenchInput& input = GetBenchInput();
   const int64_t mode = state.range(0);
@@ -113,7 +113,7 @@ void BM_Tokenize_bytes(benchmark::State& state) {
       if (mode == 2) {
         tokenizer.TokenizeLines(doc, &out);
       } else if (mode == 3) {
-        tokenizer.TokenizeWithoutLineHashes(doc, &out);
+        tokenizer.TokenizeHashesOnly(doc, &out);
       } else {
         tokenizer.Tokenize(doc, &out);
       }

@@ -417,7 +417,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         const BlockOccurrence& occ = chunk_occurrences[o];
         auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
         if (inserted) {
-          s.tokenizer.TokenizeWithoutLineHashes(text.substr(occ.begin, occ.next - occ.begin), &s.tokens);
+          s.tokenizer.TokenizeHashesOnly(text.substr(occ.begin, occ.next - occ.begin), &s.tokens);
           LineShingles(s.tokens.hashes.data(), static_cast<uint32_t>(s.tokens.hashes.size()), width,
                        &s.line_shingles);
           thread_sketches[t].Assign(sketch, s.line_shingles);
@@ -440,7 +440,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         }
       };
       if (s.candidate_lines.empty()) {
-        s.tokenizer.TokenizeWithoutLineHashes(text, &s.tokens);
+        s.tokenizer.TokenizeHashesOnly(text, &s.tokens);
         const std::vector<uint64_t>& tokens = s.tokens.hashes;
         s.distinct.Reset(tokens.size());
         if (tokens.size() >= width) {
@@ -456,7 +456,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           uint32_t run_begin = 0;
           auto add_run = [&](uint32_t run_end) {
             if (run_end == run_begin) return;
-            s.tokenizer.TokenizeWithoutLineHashes(text.substr(run_begin, run_end - run_begin), &s.tokens);
+            s.tokenizer.TokenizeHashesOnly(text.substr(run_begin, run_end - run_begin), &s.tokens);
             add_shingles(s.tokens.hashes);
           };
           for (const ByteRange& line : s.candidate_lines) {

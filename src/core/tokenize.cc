@@ -60,13 +60,12 @@ template <Tokenizer::Output kOutput>
 void Tokenizer::Flush(TokenStream* out) {
   if (token_.empty()) return;
   if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashToken(token_));
-  const size_t size = token_.size();
-  const bool nonzero_digit = HasNonzeroDigit(token_.data(), size);
   if constexpr (kOutput == Output::kTokenHashes) {
-    CountToken(nonzero_digit);
     token_.clear();
     return;
   }
+  const size_t size = token_.size();
+  const bool nonzero_digit = HasNonzeroDigit(token_.data(), size);
   token_.append(16, '\0');  // AppendToLine reads 16 bytes
   const size_t at = line_size_;
   AppendToLine(token_.data(), token_.data(), size, nonzero_digit);
@@ -128,7 +127,7 @@ Tokenizer::Tokenizer(bool fast_path) : classify_(fast_path ? BestClassifyWindow(
 
 void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<Output::kAll>(text, out); }
 void Tokenizer::TokenizeLines(std::string_view text, TokenStream* out) { Run<Output::kLineText>(text, out); }
-void Tokenizer::TokenizeWithoutLineHashes(std::string_view text, TokenStream* out) {
+void Tokenizer::TokenizeHashesOnly(std::string_view text, TokenStream* out) {
   Run<Output::kTokenHashes>(text, out);
 }
 
@@ -144,6 +143,7 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
   LineSpan line;
   auto close_line = [&](size_t end, size_t next) {
     Flush<kOutput>(out);
+    if constexpr (kOutput == Output::kTokenHashes) return;
     line.end = static_cast<uint32_t>(end > line.begin && p[end - 1] == '\r' ? end - 1 : end);
     line.next = static_cast<uint32_t>(next);
     FinishLine(&line, kOutput != Output::kTokenHashes);
@@ -195,12 +195,10 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
         }
         const int size = e - b;
         if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashTokenPadded(w.lower + b, size));
-        // A digit 1-9 at b or after, and before the token's end.
-        const uint64_t nonzero_ahead = w.nonzero_digit >> b;
-        const bool nonzero_digit = nonzero_ahead != 0 && std::countr_zero(nonzero_ahead) < size;
-        if constexpr (kOutput == Output::kTokenHashes) {
-          CountToken(nonzero_digit);
-        } else {
+        if constexpr (kOutput != Output::kTokenHashes) {
+          // A digit 1-9 at b or after, and before the token's end.
+          const uint64_t nonzero_ahead = w.nonzero_digit >> b;
+          const bool nonzero_digit = nonzero_ahead != 0 && std::countr_zero(nonzero_ahead) < size;
           AppendToLine(w.lower + b, w.folded + b, size, nonzero_digit);
         }
       }
@@ -214,7 +212,11 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
     } while (i < n && (!token_.empty() || p[i] >= 0x80));
     byte_path = classify_ == nullptr;
   }
-  if (line.begin < n || out->lines.empty() || !token_.empty()) close_line(n, n);
+  if constexpr (kOutput == Output::kTokenHashes) {
+    Flush<kOutput>(out);
+  } else if (line.begin < n || out->lines.empty() || !token_.empty()) {
+    close_line(n, n);
+  }
 }
 
 }  // namespace dedup

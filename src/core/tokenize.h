@@ -60,13 +60,14 @@ class Tokenizer {
   // Lines only (out->hashes stays empty): what counting line keys needs, for
   // about half the work, as no token is hashed.
   void TokenizeLines(std::string_view text, TokenStream* out);
-  // Token hashes and lines without their hashes (exact_hash and folded_hash
-  // stay 0): for a pass that kept the line hashes from an earlier one.
-  void TokenizeWithoutLineHashes(std::string_view text, TokenStream* out);
+  // Token hashes only (out->lines stays empty): for a pass that kept every
+  // line's keys, places and token counts from an earlier one.
+  void TokenizeHashesOnly(std::string_view text, TokenStream* out);
 
  private:
   // What a run produces: token hashes, the lines' normalised text (and so
-  // their hashes), or both. Line spans and token counts always.
+  // their hashes), or both; line spans and token counts with either of the
+  // first two, not with kTokenHashes.
   enum class Output { kAll, kLineText, kTokenHashes };
   template <Output kOutput>
   void Run(std::string_view text, TokenStream* out);

@@ -3,8 +3,8 @@
 // tile the text exactly, token ranges tile the token list, and a token's
 // hash does not depend on what surrounds the text (prefixing a newline
 // shifts the lines but keeps the hashes), the fast path equals the byte
-// path, lines-only tokenising gives the same lines, and folded line hashes
-// are those of the digit-folded text.
+// path, lines-only tokenising gives the same lines, hashes-only the same
+// tokens, and folded line hashes are those of the digit-folded text.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -51,15 +51,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::TokenStream lines_only;
   tokenizer.TokenizeLines(text, &lines_only);
   Check(lines_only.hashes.empty() && lines_only.lines == ts.lines);
-  // Without line hashes: the same tokens and lines, the lines' hashes 0.
-  dedup::TokenStream unhashed;
-  tokenizer.TokenizeWithoutLineHashes(text, &unhashed);
-  Check(unhashed.hashes == ts.hashes && unhashed.lines.size() == ts.lines.size());
-  for (size_t l = 0; l < ts.lines.size(); ++l) {
-    dedup::LineSpan want = ts.lines[l];
-    want.exact_hash = want.folded_hash = 0;
-    Check(unhashed.lines[l] == want);
-  }
+  // Token hashes only, both paths: the same tokens, no lines.
+  dedup::TokenStream hashes_only;
+  tokenizer.TokenizeHashesOnly(text, &hashes_only);
+  Check(hashes_only.hashes == ts.hashes && hashes_only.lines.empty());
+  byte_path.TokenizeHashesOnly(text, &hashes_only);
+  Check(hashes_only.hashes == ts.hashes && hashes_only.lines.empty());
   // A line's folded hash is the exact hash of its text with digits folded.
   std::string folded(text);
   for (char& c : folded) {
