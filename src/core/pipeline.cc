@@ -116,6 +116,7 @@ uint32_t NextLineStart(std::string_view text, uint32_t begin) {
   return static_cast<uint32_t>(newline != nullptr ? static_cast<const char*>(newline) - text.data() + 1 : text.size());
 }
 
+// Bytes [begin, end) of a document's text.
 struct ByteRange {
   uint32_t begin = 0, end = 0;
 };

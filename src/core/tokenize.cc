@@ -44,10 +44,10 @@ void Tokenizer::GrowLine(size_t size) {
   folded_line_.resize(capacity);
 }
 
-void Tokenizer::FinishLine(LineSpan* line, bool hash_text) {
+void Tokenizer::FinishLine(LineSpan* line) {
   line->num_tokens = tokens_ - line->first_token;
   line->digit_tokens = line_digit_tokens_;
-  if (hash_text && line->num_tokens > 0) {
+  if (line->num_tokens > 0) {
     constexpr uint64_t kSeed = 0x4c494e45ULL;
     line->exact_hash = HashBytes(exact_line_.data(), line_size_, kSeed);
     line->folded_hash = line_digit_tokens_ > 0 ? HashBytes(folded_line_.data(), line_size_, kSeed) : line->exact_hash;
@@ -146,7 +146,7 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
     if constexpr (kOutput == Output::kTokenHashes) return;
     line.end = static_cast<uint32_t>(end > line.begin && p[end - 1] == '\r' ? end - 1 : end);
     line.next = static_cast<uint32_t>(next);
-    FinishLine(&line, kOutput != Output::kTokenHashes);
+    FinishLine(&line);
     out->lines.push_back(line);
     line = LineSpan{};
     line.begin = static_cast<uint32_t>(next);

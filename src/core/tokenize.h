@@ -103,9 +103,9 @@ class Tokenizer {
     CountToken(nonzero_digit);
   }
   void GrowLine(size_t size);
-  // Fills the line's token counts, and its hashes from the line text when
-  // hash_text; starts the next.
-  void FinishLine(LineSpan* line, bool hash_text);
+  // Fills the line's token counts and its hashes from the line text; starts
+  // the next.
+  void FinishLine(LineSpan* line);
 
   ClassifyWindowFn classify_;
   std::string token_;  // the normalised bytes of the token being built (byte path)
