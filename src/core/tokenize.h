@@ -83,22 +83,30 @@ class Tokenizer {
     line_digit_tokens_ += nonzero_digit;
   }
   // Appends a token's normalised bytes, as they are and digit-folded (16
-  // readable at each), to the open line's two texts.
+  // readable at each), to the open line's two texts. The folded text is
+  // started only at the line's first token with a digit to fold (a copy of
+  // the line so far): until then it would equal the exact text.
   void AppendToLine(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
     if (line_size_ + size + 1 + 16 > exact_line_.size()) GrowLine(size);
     char* e = exact_line_.data() + line_size_;
-    char* f = folded_line_.data() + line_size_;
     // Whole 16-byte copies for short tokens: bytes past the token are
     // overwritten by the next one or never read.
     if (size <= 16) {
       std::memcpy(e, exact, 16);
-      std::memcpy(f, folded, 16);
     } else {
       std::memcpy(e, exact, size);
-      std::memcpy(f, folded, size);
     }
     e[size] = '\0';
-    f[size] = '\0';
+    if (line_digit_tokens_ + nonzero_digit > 0) {
+      if (line_digit_tokens_ == 0) std::memcpy(folded_line_.data(), exact_line_.data(), line_size_);
+      char* f = folded_line_.data() + line_size_;
+      if (size <= 16) {
+        std::memcpy(f, folded, 16);
+      } else {
+        std::memcpy(f, folded, size);
+      }
+      f[size] = '\0';
+    }
     line_size_ += size + 1;
     CountToken(nonzero_digit);
   }
