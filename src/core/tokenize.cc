@@ -168,6 +168,12 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
       }
       classify_(src, &window_);
       const ByteWindow& w = window_;
+      // Room for every token of the window at once (at most 64 bytes and a
+      // NUL after each of at most 32), instead of a check per token.
+      if constexpr (kOutput != Output::kTokenHashes) {
+        constexpr size_t kWindowRoom = ByteWindow::kBytes + ByteWindow::kBytes / 2 + 16;
+        if (line_size_ + kWindowRoom > exact_line_.size()) GrowLine(kWindowRoom);
+      }
       // The first non-ASCII byte ends what this window can do (65: none).
       const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
       const size_t limit = std::min<size_t>(high, len);
@@ -199,7 +205,7 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
           // A digit 1-9 at b or after, and before the token's end.
           const uint64_t nonzero_ahead = w.nonzero_digit >> b;
           const bool nonzero_digit = nonzero_ahead != 0 && std::countr_zero(nonzero_ahead) < size;
-          AppendToLine(w.lower + b, w.folded + b, size, nonzero_digit);
+          AppendToLineWithRoom(w.lower + b, w.folded + b, size, nonzero_digit);
         }
       }
       i = resume;

@@ -88,6 +88,10 @@ class Tokenizer {
   // the line so far): until then it would equal the exact text.
   void AppendToLine(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
     if (line_size_ + size + 1 + 16 > exact_line_.size()) GrowLine(size);
+    AppendToLineWithRoom(exact, folded, size, nonzero_digit);
+  }
+  // AppendToLine where the line texts are known to have room for the token.
+  void AppendToLineWithRoom(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
     char* e = exact_line_.data() + line_size_;
     // Whole 16-byte copies for short tokens: bytes past the token are
     // overwritten by the next one or never read.
