@@ -116,18 +116,12 @@ uint32_t NextLineStart(std::string_view text, uint32_t begin) {
   return static_cast<uint32_t>(newline != nullptr ? static_cast<const char*>(newline) - text.data() + 1 : text.size());
 }
 
-// Bytes [begin, end) of a document's text.
-struct ByteRange {
-  uint32_t begin = 0, end = 0;
-};
-
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
   Tokenizer tokenizer;
   TokenStream tokens;
-  std::vector<ByteRange> candidate_lines;  // in order, each with its newline
-  std::vector<uint32_t> unsketched;  // occurrences whose line's sketch may be new
+  std::vector<size_t> unsketched;  // occurrences whose line's sketch may be new
   DistinctCounter distinct;
   std::vector<uint64_t> key_list;
   std::vector<LineKeys> line_keys;
@@ -383,7 +377,8 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         candidate_keys->Prefetch(lk.key);  // the filter is larger than the caches nearer than L3
         if (lk.line.tkey.key != 0) candidate_keys->Prefetch(lk.line.tkey.key);
       }
-      s.candidate_lines.clear();
+      // The document's candidate lines: its occurrences, from here on.
+      const size_t first_occurrence = chunk_occurrences.size();
       s.unsketched.clear();
       for (const LineKeys& lk : s.line_keys) {
         const LoggedLine& line = lk.line;
@@ -407,14 +402,13 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         // differing only in numbers never make documents identical.
         occ.sketch_key = line.exact_hash;
         chunk_occurrences.push_back(occ);
-        s.candidate_lines.push_back({occ.begin, occ.next});
         if (!recent_sketches[t].CheckAndRemember(occ.sketch_key)) {
-          s.unsketched.push_back(static_cast<uint32_t>(chunk_occurrences.size() - 1));
+          s.unsketched.push_back(chunk_occurrences.size() - 1);
           thread_sketches[t].prefetch(occ.sketch_key);  // the table is far larger than the caches
         }
       }
       // The sketch of each candidate line the table may not hold yet.
-      for (const uint32_t o : s.unsketched) {
+      for (const size_t o : s.unsketched) {
         const BlockOccurrence& occ = chunk_occurrences[o];
         auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
         if (inserted) {
@@ -440,7 +434,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
           s.distinct.Add(h);
         }
       };
-      if (s.candidate_lines.empty()) {
+      if (chunk_occurrences.size() == first_occurrence) {
         s.tokenizer.TokenizeHashesOnly(text, &s.tokens);
         const std::vector<uint64_t>& tokens = s.tokens.hashes;
         s.distinct.Reset(tokens.size());
@@ -460,9 +454,9 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
             s.tokenizer.TokenizeHashesOnly(text.substr(run_begin, run_end - run_begin), &s.tokens);
             add_shingles(s.tokens.hashes);
           };
-          for (const ByteRange& line : s.candidate_lines) {
-            add_run(line.begin);
-            run_begin = line.end;
+          for (size_t o = first_occurrence; o < chunk_occurrences.size(); ++o) {
+            add_run(chunk_occurrences[o].begin);
+            run_begin = chunk_occurrences[o].next;
           }
           add_run(static_cast<uint32_t>(text.size()));
         }
