@@ -92,27 +92,23 @@ class Tokenizer {
   }
   // AppendToLine where the line texts are known to have room for the token.
   void AppendToLineWithRoom(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
-    char* e = exact_line_.data() + line_size_;
-    // Whole 16-byte copies for short tokens: bytes past the token are
-    // overwritten by the next one or never read.
-    if (size <= 16) {
-      std::memcpy(e, exact, 16);
-    } else {
-      std::memcpy(e, exact, size);
-    }
-    e[size] = '\0';
+    PutToken(exact, size, exact_line_.data() + line_size_);
     if (line_digit_tokens_ + nonzero_digit > 0) {
       if (line_digit_tokens_ == 0) std::memcpy(folded_line_.data(), exact_line_.data(), line_size_);
-      char* f = folded_line_.data() + line_size_;
-      if (size <= 16) {
-        std::memcpy(f, folded, 16);
-      } else {
-        std::memcpy(f, folded, size);
-      }
-      f[size] = '\0';
+      PutToken(folded, size, folded_line_.data() + line_size_);
     }
     line_size_ += size + 1;
     CountToken(nonzero_digit);
+  }
+  // A token's bytes and a NUL at dst: a whole 16-byte copy for a short token
+  // (bytes past it are overwritten by the next one or never read).
+  static void PutToken(const char* token, size_t size, char* dst) {
+    if (size <= 16) {
+      std::memcpy(dst, token, 16);
+    } else {
+      std::memcpy(dst, token, size);
+    }
+    dst[size] = '\0';
   }
   void GrowLine(size_t size);
   // Fills the line's token counts and its hashes from the line text; starts
