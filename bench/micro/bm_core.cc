@@ -100,20 +100,26 @@ LshParams DefaultLsh() { return PipelineOptions{}.EffectiveLsh(); }
 // split, hash per token, line spans with their hashes), byte-at-a-time path
 // only; /1: the same on 64-byte windows (AVX2 or SSE2 as the CPU allows), the
 // default; /2: TokenizeLines, what pass 1 runs (lines and their hashes, no
-// token hashes), 64-byte windows; /3: TokenizeHashesOnly, what pass 2
-// runs (token hashes, no lines), 64-byte windows.
+// token hashes), 64-byte windows, each window's line text made by one
+// byte compress where the CPU has AVX-512 VBMI2 (else as /4); /3:
+// TokenizeHashesOnly, what pass 2 runs (token hashes, no lines), 64-byte
+// windows; /4: TokenizeLines, 64-byte windows, a step per token.
 void BM_Tokenize_bytes(benchmark::State& state) {
   const BenchInput& input = GetBenchInput();
   const int64_t mode = state.range(0);
-  Tokenizer tokenizer(/*fast_path=*/mode != 0);
+  Tokenizer tokenizer(mode == 0   ? TokenizerPath::kBytes
+                      : mode == 4 ? TokenizerPath::kWindows
+                                  : TokenizerPath::kBest);
   TokenStream out;
   size_t tokens = 0;
   for (auto _ : state) {
     for (const std::string_view doc : input.docs) {
-      if (mode == 2) {
+      if (mode == 2 || mode == 4) {
         tokenizer.TokenizeLines(doc, &out);
       } else if (mode == 3) {
         tokenizer.TokenizeHashesOnly(doc, &out);
+        tokens += out.hashes.size();  // (no lines)
+        continue;
       } else {
         tokenizer.Tokenize(doc, &out);
       }
@@ -124,7 +130,7 @@ void BM_Tokenize_bytes(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * TextBytes());
   state.SetItemsProcessed(static_cast<int64_t>(tokens));
 }
-BENCHMARK(BM_Tokenize_bytes)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Tokenize_bytes)->Arg(0)->Arg(1)->Arg(2)->Arg(3)->Arg(4)->Unit(benchmark::kMillisecond);
 
 // HashShingle over every 5-token window.
 void BM_HashShingles5_bytes(benchmark::State& state) {

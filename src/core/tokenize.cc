@@ -9,6 +9,11 @@
 #include "core/normalize.h"
 #include "core/utf8.h"
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define DEDUP_X86_64 1
+#endif
+
 namespace dedup {
 namespace {
 
@@ -123,7 +128,104 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
   }
 }
 
-Tokenizer::Tokenizer(bool fast_path) : classify_(fast_path ? BestClassifyWindow() : nullptr) {}
+Tokenizer::Tokenizer(TokenizerPath path)
+    : classify_(path == TokenizerPath::kBytes ? nullptr : BestClassifyWindow()),
+      compress_lines_(path == TokenizerPath::kBest && CpuCompressesLines()) {}
+
+bool Tokenizer::CpuCompressesLines() {
+#ifdef DEDUP_X86_64
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt") &&
+                          __builtin_cpu_supports("bmi");
+  return has;
+#else
+  return false;
+#endif
+}
+
+#ifdef DEDUP_X86_64
+// A line's text is its tokens, lower-cased, each followed by a NUL. In a
+// window that is every letter or digit byte, plus the byte after each token
+// (a separator, read as NUL): one compress of the window keeps exactly
+// those. Token and digit-token counts come from the same masks.
+template <typename CloseLine>
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokenizer::CompressedLineWindow(
+    const ByteWindow& w, size_t i, size_t len, size_t n, CloseLine& close_line, bool* byte_path) {
+  const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
+  const size_t limit = std::min<size_t>(high, len);
+  size_t cut = limit;  // the window's bytes this step takes
+  *byte_path = limit < len;  // stopped at a non-ASCII byte
+  if (limit > 0 && ((w.alnum >> (limit - 1)) & 1) != 0) {
+    // A token at the limit that goes on past the window (or into a
+    // non-ASCII letter) is left to the next step, which starts at it: byte
+    // by byte when this window was all that token, or at the non-ASCII byte.
+    const bool goes_on = (limit == ByteWindow::kBytes && i + ByteWindow::kBytes < n) || limit == size_t(high);
+    if (goes_on) {
+      cut = limit - std::countl_one(w.alnum << (ByteWindow::kBytes - limit));
+      *byte_path = limit == size_t(high) || cut == 0;
+    }
+  }
+  const uint64_t taken = cut == 64 ? ~uint64_t{0} : (uint64_t{1} << cut) - 1;
+  const uint64_t alnum = w.alnum & taken;
+  const uint64_t starts = alnum & ~(alnum << 1);
+  const uint64_t keep = alnum | ((alnum << 1) & ~w.alnum & taken);
+  // Starts of the tokens holding a digit 1-9, one per token.
+  uint64_t digit_starts = 0;
+  for (uint64_t digits = w.nonzero_digit & alnum; digits != 0;) {
+    const int at = std::countr_zero(digits);
+    const uint64_t up_to = at == 63 ? ~uint64_t{0} : (uint64_t{2} << at) - 1;
+    digit_starts |= uint64_t{1} << (63 - std::countl_zero(starts & up_to));
+    const int end = at + std::countr_one(alnum >> at);
+    digits = end >= 64 ? 0 : digits & (~uint64_t{0} << end);
+  }
+  const uint64_t newlines = w.newline & taken;
+  const uint64_t first_line = newlines == 0 ? ~uint64_t{0} : (newlines ^ (newlines - 1));
+  // The folded text is kept only from a line's first digit token on (see
+  // AppendToLine): bring it up to date before this window adds to it.
+  if (line_digit_tokens_ == 0 && (digit_starts & first_line) != 0) {
+    std::memcpy(folded_line_.data(), exact_line_.data(), line_size_);
+  }
+  const __m512i lower = _mm512_loadu_si512(w.lower);
+  const __m512i folded = _mm512_loadu_si512(w.folded);
+  char* const exact_text = exact_line_.data();
+  char* const folded_text = folded_line_.data();
+  _mm512_storeu_si512(exact_text + line_size_, _mm512_maskz_compress_epi8(keep, _mm512_maskz_mov_epi8(alnum, lower)));
+  _mm512_storeu_si512(folded_text + line_size_,
+                      _mm512_maskz_compress_epi8(keep, _mm512_maskz_mov_epi8(alnum, folded)));
+  size_t kept = std::popcount(keep);
+  if (cut > 0 && ((alnum >> (cut - 1)) & 1) != 0) {
+    // The text ends inside a token: its NUL has no separator byte to be.
+    exact_text[line_size_ + kept] = '\0';
+    folded_text[line_size_ + kept] = '\0';
+    ++kept;
+  }
+  // This window's kept byte j lies at base + j in the line texts.
+  ptrdiff_t base = static_cast<ptrdiff_t>(line_size_);
+  const uint32_t tokens_before = tokens_;
+  uint64_t closed = 0;  // bits of lines already closed
+  for (uint64_t rest = newlines; rest != 0; rest &= rest - 1) {
+    const int b = std::countr_zero(rest);
+    const uint64_t up_to = b == 63 ? ~uint64_t{0} : (uint64_t{2} << b) - 1;
+    const size_t line_end = static_cast<size_t>(base + std::popcount(keep & up_to));
+    line_size_ = line_end;
+    tokens_ = tokens_before + std::popcount(starts & up_to);
+    line_digit_tokens_ += std::popcount(digit_starts & up_to & ~closed);
+    close_line(i + b, i + b + 1);
+    // The next line's text, already written after this one's, moves to the
+    // start (at most a window's bytes; room for 64 past it is kept).
+    const __m512i exact_next = _mm512_loadu_si512(exact_text + line_end);
+    const __m512i folded_next = _mm512_loadu_si512(folded_text + line_end);
+    _mm512_storeu_si512(exact_text, exact_next);
+    _mm512_storeu_si512(folded_text, folded_next);
+    base -= static_cast<ptrdiff_t>(line_end);
+    closed |= up_to;
+  }
+  line_size_ = static_cast<size_t>(base + static_cast<ptrdiff_t>(kept));
+  tokens_ = tokens_before + std::popcount(starts);
+  line_digit_tokens_ += std::popcount(digit_starts & ~closed);
+  return i + cut;
+}
+#endif
 
 void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<Output::kAll>(text, out); }
 void Tokenizer::TokenizeLines(std::string_view text, TokenStream* out) { Run<Output::kLineText>(text, out); }
@@ -168,6 +270,18 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
       }
       classify_(src, &window_);
       const ByteWindow& w = window_;
+#ifdef DEDUP_X86_64
+      if constexpr (kOutput == Output::kLineText) {
+        if (compress_lines_) {
+          // A window's stores (64 bytes) and the move after a line (64 read
+          // past the line's end, itself up to 65 bytes on).
+          constexpr size_t kCompressRoom = 2 * ByteWindow::kBytes + 16;
+          if (line_size_ + kCompressRoom > exact_line_.size()) GrowLine(kCompressRoom);
+          i = CompressedLineWindow(w, i, len, n, close_line, &byte_path);
+          continue;
+        }
+      }
+#endif
       // Room for every token of the window at once (at most 64 bytes and a
       // NUL after each of at most 32), instead of a check per token.
       if constexpr (kOutput != Output::kTokenHashes) {

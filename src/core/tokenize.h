@@ -45,16 +45,28 @@ struct TokenStream {
   }
 };
 
+// How the tokeniser reads ASCII text (all give the same output; the narrower
+// ones exist for tests and benchmarks).
+enum class TokenizerPath {
+  kBytes,    // byte by byte
+  kWindows,  // 64-byte windows, one step per token
+  // kWindows, except that lines-only tokenising builds a window's line text
+  // with one byte-compress instruction (AVX-512 VBMI2) where the CPU has it.
+  kBest,
+};
+
 // Reusable tokeniser: owns its scratch, so after warm-up no document allocates.
 // Not thread-safe; use one per thread. Documents are limited to 4 GiB.
 //
 // Runs of ASCII text go through a fast path that classifies 64 bytes at a
 // time (core/byte_window.h) and hashes each token straight from the window;
-// the rest (non-ASCII, tokens of 64 bytes or more) goes byte by byte. Both
-// give the same hashes; `fast_path = false` forces the byte path, for tests.
+// the rest (non-ASCII, tokens of 64 bytes or more) goes byte by byte. Every
+// path gives the same hashes and lines.
 class Tokenizer {
  public:
-  explicit Tokenizer(bool fast_path = true);
+  explicit Tokenizer(TokenizerPath path = TokenizerPath::kBest);
+  // Whether this CPU has what kBest's byte-compress step needs.
+  static bool CpuCompressesLines();
   // Token hashes and lines.
   void Tokenize(std::string_view text, TokenStream* out);
   // Lines only (out->hashes stays empty): what counting line keys needs, for
@@ -72,6 +84,13 @@ class Tokenizer {
   template <Output kOutput>
   void Run(std::string_view text, TokenStream* out);
   // One character of the byte path at p[i]; returns the next position.
+  // kLineText's window step with kBest: the line text of w's first `len`
+  // bytes (text[i, i + len)) in a few vector instructions, closing lines at
+  // its newlines; returns where the next window starts and sets *byte_path
+  // as the per-token step does.
+  template <typename CloseLine>
+  size_t CompressedLineWindow(const ByteWindow& w, size_t i, size_t len, size_t n, CloseLine& close_line,
+                              bool* byte_path);
   template <Output kOutput, typename CloseLine>
   size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
   // Ends the byte path's open token, if any.
@@ -116,6 +135,7 @@ class Tokenizer {
   void FinishLine(LineSpan* line);
 
   ClassifyWindowFn classify_;
+  bool compress_lines_;  // kLineText windows go through CompressedLineWindow
   std::string token_;  // the normalised bytes of the token being built (byte path)
   // The open line's tokens, NUL after each, as they are and digit-folded;
   // line_size_ bytes used, 16 more always writable.

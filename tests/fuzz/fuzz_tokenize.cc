@@ -2,7 +2,7 @@
 // Normalisation and tokenisation on arbitrary bytes: never crashes, lines
 // tile the text exactly, token ranges tile the token list, and a token's
 // hash does not depend on what surrounds the text (prefixing a newline
-// shifts the lines but keeps the hashes), the fast path equals the byte
+// shifts the lines but keeps the hashes), every path equals the byte
 // path, lines-only tokenising gives the same lines, hashes-only the same
 // tokens, and folded line hashes are those of the digit-folded text.
 #include <cstddef>
@@ -43,13 +43,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t l = 0; l < ts.lines.size(); ++l) Check(shifted.lines[l + 1].exact_hash == ts.lines[l].exact_hash);
   }
   // The 64-byte fast path and the byte path agree on everything.
-  dedup::Tokenizer byte_path(false);
+  dedup::Tokenizer byte_path(dedup::TokenizerPath::kBytes);
   dedup::TokenStream slow;
   byte_path.Tokenize(text, &slow);
   Check(slow.hashes == ts.hashes && slow.lines == ts.lines);
   // Lines only: the same lines, no token hashes.
   dedup::TokenStream lines_only;
   tokenizer.TokenizeLines(text, &lines_only);
+  Check(lines_only.hashes.empty() && lines_only.lines == ts.lines);
+  // And with a step per token where the default compresses each window.
+  dedup::Tokenizer per_token(dedup::TokenizerPath::kWindows);
+  per_token.TokenizeLines(text, &lines_only);
   Check(lines_only.hashes.empty() && lines_only.lines == ts.lines);
   // Token hashes only, both paths: the same tokens, no lines.
   dedup::TokenStream hashes_only;
