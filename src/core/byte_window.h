@@ -2,8 +2,8 @@
 // The tokeniser's fast path looks at text 64 bytes at a time: one bit per byte
 // for ASCII letters/digits, digits 1-9, newlines and non-ASCII bytes, plus the
 // bytes lower-cased (and with digits folded to '0') so that a token's hash can
-// be taken straight from the window. Three implementations (scalar, SSE2,
-// AVX2) give identical bits; the widest the CPU supports is picked once at run
+// be taken straight from the window. Four implementations (scalar, SSE2,
+// AVX2, AVX-512BW) give identical bits; the widest the CPU supports is picked once at run
 // time.
 #ifndef DEDUP_CORE_BYTE_WINDOW_H_
 #define DEDUP_CORE_BYTE_WINDOW_H_
@@ -32,6 +32,7 @@ void ClassifyWindowScalar(const unsigned char* src, ByteWindow* w);
 // nullptr where the CPU (or the build) lacks the instructions.
 ClassifyWindowFn ClassifyWindowSse2();
 ClassifyWindowFn ClassifyWindowAvx2();
+ClassifyWindowFn ClassifyWindowAvx512();
 
 // The fastest of the above on this CPU, chosen on first use.
 ClassifyWindowFn BestClassifyWindow();

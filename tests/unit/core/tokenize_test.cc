@@ -150,7 +150,7 @@ TEST(TokenizerTest, FastPathsEqualBytePath) {
 }
 
 TEST(ByteWindowTest, EveryImplementationGivesTheScalarBits) {
-  std::vector<ClassifyWindowFn> impls = {ClassifyWindowSse2(), ClassifyWindowAvx2()};
+  std::vector<ClassifyWindowFn> impls = {ClassifyWindowSse2(), ClassifyWindowAvx2(), ClassifyWindowAvx512()};
   std::mt19937 rng(11);
   alignas(32) unsigned char src[64];
   for (int round = 0; round < 2000; ++round) {
