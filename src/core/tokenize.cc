@@ -130,11 +130,12 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
 
 Tokenizer::Tokenizer(TokenizerPath path)
     : classify_(path == TokenizerPath::kBytes ? nullptr : BestClassifyWindow()),
-      compress_lines_(path == TokenizerPath::kBest && CpuCompressesLines()) {}
+      vector_steps_(path == TokenizerPath::kBest && CpuHasVectorSteps()) {}
 
-bool Tokenizer::CpuCompressesLines() {
+bool Tokenizer::CpuHasVectorSteps() {
 #ifdef DEDUP_X86_64
   static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
                           __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt") &&
                           __builtin_cpu_supports("bmi");
   return has;
@@ -144,6 +145,101 @@ bool Tokenizer::CpuCompressesLines() {
 }
 
 #ifdef DEDUP_X86_64
+// GCC 12's AVX-512 intrinsics fill unused results from a self-initialised
+// variable, which -Wmaybe-uninitialized reports wherever they are inlined
+// (GCC bug 105593, fixed in GCC 13).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+namespace {
+
+// How much of the window at text[i] (len bytes of it valid) a vector step
+// takes: up to the first non-ASCII byte, less a token that goes on past the
+// window (or into a non-ASCII letter), which the next step starts at: byte
+// by byte when the window was all that token, or at the non-ASCII byte. Sets
+// *byte_path as the per-token step does.
+size_t CutWindow(const ByteWindow& w, size_t i, size_t len, size_t n, bool* byte_path) {
+  const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
+  const size_t limit = std::min<size_t>(high, len);
+  *byte_path = limit < len;  // stopped at a non-ASCII byte
+  if (limit == 0 || ((w.alnum >> (limit - 1)) & 1) == 0) return limit;
+  const bool goes_on = (limit == ByteWindow::kBytes && i + ByteWindow::kBytes < n) || limit == size_t(high);
+  if (!goes_on) return limit;
+  const size_t cut = limit - std::countl_one(w.alnum << (ByteWindow::kBytes - limit));
+  *byte_path = limit == size_t(high) || cut == 0;
+  return cut;
+}
+
+// splitmix64 (Mix64 in core/hash.h) on eight lanes.
+__attribute__((target("avx512f,avx512dq"))) inline __m512i Mix64x8(__m512i x) {
+  x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 30));
+  x = _mm512_mullo_epi64(x, _mm512_set1_epi64(static_cast<long long>(0xbf58476d1ce4e5b9ULL)));
+  x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 27));
+  x = _mm512_mullo_epi64(x, _mm512_set1_epi64(static_cast<long long>(0x94d049bb133111ebULL)));
+  return _mm512_xor_si512(x, _mm512_srli_epi64(x, 31));
+}
+
+}  // namespace
+
+// HashTokenPadded of every token of the window, eight tokens to a vector:
+// their starts and sizes are packed by byte compress, and each token's two
+// zero-padded words are gathered from the window register by byte permutes.
+// Tokens of up to 8 bytes have a zero high word, which MixShortTokenWord's
+// table stands for: Mix64(lo ^ Mix64(hi ^ salt)) is the hash of every size.
+__attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,popcnt,bmi"))) bool
+Tokenizer::HashedTokenWindow(const ByteWindow& w, size_t i, size_t len, size_t n, TokenStream* out, size_t* resume,
+                             bool* byte_path) {
+  bool cut_byte_path = false;
+  const size_t cut = CutWindow(w, i, len, n, &cut_byte_path);
+  const uint64_t taken = cut == 64 ? ~uint64_t{0} : (uint64_t{1} << cut) - 1;
+  const uint64_t alnum = w.alnum & taken;
+  uint64_t run17 = alnum & (alnum >> 1);  // bit p: alnum at p .. p+1
+  run17 &= run17 >> 2;                    // .. p+3
+  run17 &= run17 >> 4;                    // .. p+7
+  run17 &= run17 >> 8;                    // .. p+15
+  run17 &= run17 >> 1;                    // .. p+16: a token of over 16 bytes
+  if (run17 != 0) return false;
+  *resume = i + cut;
+  *byte_path = cut_byte_path;
+  const uint64_t starts = alnum & ~(alnum << 1);
+  const uint64_t lasts = alnum & ~(alnum >> 1);
+  const int count = std::popcount(starts);
+  if (count == 0) return true;
+  const __m512i byte_index = _mm512_set_epi8(
+      63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
+      35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8,
+      7, 6, 5, 4, 3, 2, 1, 0);
+  const __m512i first = _mm512_maskz_compress_epi8(starts, byte_index);
+  const __m512i size = _mm512_sub_epi8(_mm512_add_epi8(_mm512_maskz_compress_epi8(lasts, byte_index),
+                                                       _mm512_set1_epi8(1)),
+                                       first);
+  const __m512i text = _mm512_loadu_si512(w.lower);
+  // Byte b of a lane: b % 8 (its place in a word), and b / 8 (its lane).
+  const __m512i in_word = _mm512_and_si512(byte_index, _mm512_set1_epi8(7));
+  const __m512i lane_of_byte = _mm512_srli_epi16(_mm512_andnot_si512(_mm512_set1_epi8(7), byte_index), 3);
+  const __m512i salt_step = _mm512_set1_epi64(static_cast<long long>(0x9e3779b97f4a7c15ULL));
+  const size_t at = out->hashes.size();
+  out->hashes.resize(at + count);
+  uint64_t* dst = out->hashes.data() + at;
+  for (int group = 0; group < count; group += 8) {
+    // Every byte of lane k holds token (group + k)'s start and size.
+    const __m512i token_of_byte = _mm512_add_epi8(lane_of_byte, _mm512_set1_epi8(static_cast<char>(group)));
+    const __m512i token_first = _mm512_permutexvar_epi8(token_of_byte, first);
+    const __m512i token_size = _mm512_permutexvar_epi8(token_of_byte, size);
+    const __m512i lo_at = _mm512_add_epi8(token_first, in_word);
+    const __m512i hi_at = _mm512_add_epi8(lo_at, _mm512_set1_epi8(8));
+    // Bytes past a token's end read whatever the index wraps to: masked.
+    const __m512i lo = _mm512_maskz_permutexvar_epi8(_mm512_cmplt_epu8_mask(in_word, token_size), lo_at, text);
+    const __m512i hi = _mm512_maskz_permutexvar_epi8(
+        _mm512_cmplt_epu8_mask(_mm512_add_epi8(in_word, _mm512_set1_epi8(8)), token_size), hi_at, text);
+    const __m512i size64 = _mm512_and_si512(token_size, _mm512_set1_epi64(0xFF));
+    const __m512i salt = _mm512_mullo_epi64(salt_step, _mm512_add_epi64(size64, _mm512_set1_epi64(1)));
+    const __m512i hash = Mix64x8(_mm512_xor_si512(lo, Mix64x8(_mm512_xor_si512(hi, salt))));
+    const int lanes = std::min(8, count - group);
+    _mm512_mask_storeu_epi64(dst + group, static_cast<__mmask8>((1u << lanes) - 1), hash);
+  }
+  return true;
+}
+
 // A line's text is its tokens, lower-cased, each followed by a NUL. In a
 // window that is every letter or digit byte, plus the byte after each token
 // (a separator, read as NUL): one compress of the window keeps exactly
@@ -151,20 +247,7 @@ bool Tokenizer::CpuCompressesLines() {
 template <typename CloseLine>
 __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokenizer::CompressedLineWindow(
     const ByteWindow& w, size_t i, size_t len, size_t n, CloseLine& close_line, bool* byte_path) {
-  const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
-  const size_t limit = std::min<size_t>(high, len);
-  size_t cut = limit;  // the window's bytes this step takes
-  *byte_path = limit < len;  // stopped at a non-ASCII byte
-  if (limit > 0 && ((w.alnum >> (limit - 1)) & 1) != 0) {
-    // A token at the limit that goes on past the window (or into a
-    // non-ASCII letter) is left to the next step, which starts at it: byte
-    // by byte when this window was all that token, or at the non-ASCII byte.
-    const bool goes_on = (limit == ByteWindow::kBytes && i + ByteWindow::kBytes < n) || limit == size_t(high);
-    if (goes_on) {
-      cut = limit - std::countl_one(w.alnum << (ByteWindow::kBytes - limit));
-      *byte_path = limit == size_t(high) || cut == 0;
-    }
-  }
+  const size_t cut = CutWindow(w, i, len, n, byte_path);
   const uint64_t taken = cut == 64 ? ~uint64_t{0} : (uint64_t{1} << cut) - 1;
   const uint64_t alnum = w.alnum & taken;
   const uint64_t starts = alnum & ~(alnum << 1);
@@ -225,6 +308,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokeni
   line_digit_tokens_ += std::popcount(digit_starts & ~closed);
   return i + cut;
 }
+#pragma GCC diagnostic pop
 #endif
 
 void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<Output::kAll>(text, out); }
@@ -271,8 +355,11 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
       classify_(src, &window_);
       const ByteWindow& w = window_;
 #ifdef DEDUP_X86_64
+      if constexpr (kOutput == Output::kTokenHashes) {
+        if (vector_steps_ && HashedTokenWindow(w, i, len, n, out, &i, &byte_path)) continue;
+      }
       if constexpr (kOutput == Output::kLineText) {
-        if (compress_lines_) {
+        if (vector_steps_) {
           // A window's stores (64 bytes) and the move after a line (64 read
           // past the line's end, itself up to 65 bytes on).
           constexpr size_t kCompressRoom = 2 * ByteWindow::kBytes + 16;

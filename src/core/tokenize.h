@@ -50,8 +50,9 @@ struct TokenStream {
 enum class TokenizerPath {
   kBytes,    // byte by byte
   kWindows,  // 64-byte windows, one step per token
-  // kWindows, except that lines-only tokenising builds a window's line text
-  // with one byte-compress instruction (AVX-512 VBMI2) where the CPU has it.
+  // kWindows, except that where the CPU has AVX-512 (VBMI2) lines-only and
+  // hashes-only tokenising take each window in a few vector steps: its line
+  // text by one byte compress, its token hashes eight at a time.
   kBest,
 };
 
@@ -65,8 +66,8 @@ enum class TokenizerPath {
 class Tokenizer {
  public:
   explicit Tokenizer(TokenizerPath path = TokenizerPath::kBest);
-  // Whether this CPU has what kBest's byte-compress step needs.
-  static bool CpuCompressesLines();
+  // Whether this CPU has what kBest's vector window steps need.
+  static bool CpuHasVectorSteps();
   // Token hashes and lines.
   void Tokenize(std::string_view text, TokenStream* out);
   // Lines only (out->hashes stays empty): what counting line keys needs, for
@@ -91,6 +92,12 @@ class Tokenizer {
   template <typename CloseLine>
   size_t CompressedLineWindow(const ByteWindow& w, size_t i, size_t len, size_t n, CloseLine& close_line,
                               bool* byte_path);
+  // kTokenHashes's window step with kBest: the hashes of the window's tokens,
+  // eight at a time. Returns false, having done nothing, for a window with a
+  // token of over 16 bytes (hashed by XXH3: the per-token step takes it);
+  // else sets *resume and *byte_path as the per-token step would.
+  bool HashedTokenWindow(const ByteWindow& w, size_t i, size_t len, size_t n, TokenStream* out, size_t* resume,
+                         bool* byte_path);
   template <Output kOutput, typename CloseLine>
   size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
   // Ends the byte path's open token, if any.
@@ -135,7 +142,7 @@ class Tokenizer {
   void FinishLine(LineSpan* line);
 
   ClassifyWindowFn classify_;
-  bool compress_lines_;  // kLineText windows go through CompressedLineWindow
+  bool vector_steps_;  // kLineText and kTokenHashes windows take the vector steps
   std::string token_;  // the normalised bytes of the token being built (byte path)
   // The open line's tokens, NUL after each, as they are and digit-folded;
   // line_size_ bytes used, 16 more always writable.
