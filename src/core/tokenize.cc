@@ -148,8 +148,10 @@ bool Tokenizer::CpuHasVectorSteps() {
 // GCC 12's AVX-512 intrinsics fill unused results from a self-initialised
 // variable, which -Wmaybe-uninitialized reports wherever they are inlined
 // (GCC bug 105593, fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 namespace {
 
 // How much of the window at text[i] (len bytes of it valid) a vector step
@@ -308,7 +310,9 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokeni
   line_digit_tokens_ += std::popcount(digit_starts & ~closed);
   return i + cut;
 }
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #endif
 
 void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<Output::kAll>(text, out); }
