@@ -5,6 +5,8 @@
 # so a change of a few percent in a phase's work shows. They leave out what
 # instructions do not show (cache misses, page faults, stalls): confirm a
 # speed-up with scripts/bench_ab.sh, and measure speed with bench_e2e.sh.
+# Valgrind does not emulate AVX-512, so under it dedup takes its AVX2 paths:
+# the AVX-512 ones are measured by bench_ab.sh and the micro-benchmarks.
 #
 # Usage: scripts/bench_instructions.sh INPUT BIN_A BIN_B [dedup flags...]
 #   INPUT: a corpus small enough for callgrind (~50x slower): 5-10 MB.
@@ -12,7 +14,7 @@
 set -euo pipefail
 
 if [[ $# -lt 3 ]]; then
-  sed -n '2,12p' "$0" >&2
+  sed -n '2,13p' "$0" >&2
   exit 2
 fi
 input=$1 bin_a=$2 bin_b=$3
