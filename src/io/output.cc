@@ -13,6 +13,7 @@
 #include "core/cleaner.h"
 #include "core/parallel.h"
 #include "core/status.h"
+#include "io/json_scan.h"
 #include "io/jsonl.h"
 #include "io/warc.h"
 
@@ -37,6 +38,59 @@ absl::Status StreamSink::Flush() {
 
 namespace {
 
+// Appends the JSON string `value` (quotes included, valid: framing parsed
+// it) less the ranges of its decoded text in `removed`, copying the kept
+// bytes as they are in the input, escapes and all: the kept text stays
+// exactly as it was, and nothing is decoded or escaped again. Returns false,
+// having appended nothing, if a range's edge falls inside the bytes one
+// escape decodes to (never for ranges of whole lines).
+bool AppendJsonStringWithout(std::string_view value, std::span<const RemovedRange> removed, std::string* out) {
+  using internal::Byte;
+  const Byte* const body = reinterpret_cast<const Byte*>(value.data()) + 1;
+  const Byte* const end = body + value.size() - 2;
+  const Byte* raw = body;  // the walk's place in the escaped bytes...
+  size_t text = 0;         // ...and in the decoded text
+  // Moves the walk to decoded offset `to` (or the end); false if that is
+  // inside an escape's decoded bytes.
+  auto walk_to = [&](size_t to) {
+    while (text < to && raw < end) {
+      const void* found = std::memchr(raw, '\\', end - raw);
+      const Byte* const backslash = found != nullptr ? static_cast<const Byte*>(found) : end;
+      if (static_cast<size_t>(backslash - raw) >= to - text) {
+        raw += to - text;
+        text = to;
+        return true;
+      }
+      text += backslash - raw;
+      raw = backslash;
+      if (raw == end) return true;
+      Byte decoded[4];
+      Byte* decoded_end = decoded;
+      const Byte* after = raw;
+      internal::DecodeValidEscape(&after, &decoded_end, end);
+      if (text + static_cast<size_t>(decoded_end - decoded) > to) return false;
+      text += decoded_end - decoded;
+      raw = after;
+    }
+    return true;
+  };
+  const size_t size_before = out->size();
+  out->push_back('"');
+  const Byte* kept = body;
+  for (const RemovedRange& r : removed) {
+    if (!walk_to(r.start)) break;
+    out->append(reinterpret_cast<const char*>(kept), raw - kept);
+    if (!walk_to(std::max<size_t>(r.end, text))) break;
+    kept = raw;
+    if (&r != &removed.back()) continue;
+    out->append(reinterpret_cast<const char*>(kept), end - kept);
+    out->push_back('"');
+    return true;
+  }
+  out->resize(size_before);
+  return false;
+}
+
 // Appends kept document d, cleaned, with its separator. text, clean_text
 // and line are scratch buffers reused across documents.
 void AppendCleanedDocument(const Corpus& corpus, size_t d, const PipelineResult& result, std::string* text,
@@ -53,7 +107,6 @@ void AppendCleanedDocument(const Corpus& corpus, size_t d, const PipelineResult&
   const std::string_view raw = bytes.substr(doc.begin, doc.end - doc.begin);
   clean_text->clear();
   if (input.format == InputFormat::kJsonl) {
-    AppendCleanedText(corpus.Text(d, text), removed, clean_text);
     size_t value_begin = doc.text_offset;
     size_t value_end = value_begin + doc.text_size;
     if (ABSL_PREDICT_FALSE(raw.size() > UINT32_MAX)) {  // no recorded range (see CorpusDoc)
@@ -63,7 +116,10 @@ void AppendCleanedDocument(const Corpus& corpus, size_t d, const PipelineResult&
       value_end = record.text_value_end;
     }
     out->append(raw.substr(0, value_begin));
-    AppendJsonString(*clean_text, out);
+    if (!AppendJsonStringWithout(raw.substr(value_begin, value_end - value_begin), removed, out)) {
+      AppendCleanedText(corpus.Text(d, text), removed, clean_text);
+      AppendJsonString(*clean_text, out);
+    }
     out->append(raw.substr(value_end));
   } else if (input.format == InputFormat::kWet) {
     // A new record with the original header, Content-Length rewritten and

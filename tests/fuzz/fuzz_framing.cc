@@ -4,7 +4,8 @@
 // in bounds, and writing every document back with nothing removed reproduces
 // the input byte for byte (nothing is lost or invented by the framing).
 // JSONL framed in parallel stretches gives the same outcome, and each
-// document's text equals a full parse of its line.
+// document's text equals a full parse of its line; JSONL written with every
+// other line of each text removed parses to the texts less those lines.
 #include <unistd.h>
 
 #include <cstddef>
@@ -12,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "io/corpus.h"
 #include "io/jsonl.h"
@@ -70,5 +72,53 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::StringSink sink;
   Check(dedup::WriteCleanedInput(corpus, 0, keep_all, sink).ok());
   Check(sink.str() == bytes);
+  if (input.format != dedup::InputFormat::kJsonl) return 0;
+  // Every other line of every text removed: each written line parses, and
+  // its text is the text less those lines (kept bytes are copied as they
+  // were, escapes and all, so this checks the walk over the escapes).
+  dedup::PipelineResult odd_lines;
+  odd_lines.docs.resize(corpus.size());
+  std::vector<std::string> want(corpus.size());
+  for (size_t d = 0; d < corpus.size(); ++d) {
+    const std::string_view text = corpus.Text(d, &scratch);
+    odd_lines.docs[d].removed_begin = static_cast<uint32_t>(odd_lines.removed.size());
+    size_t line = 0;
+    for (size_t begin = 0; begin < text.size(); ++line) {
+      const size_t newline = text.find('\n', begin);
+      const size_t next = newline == std::string_view::npos ? text.size() : newline + 1;
+      if (line % 2 == 1) {
+        odd_lines.removed.push_back({static_cast<uint32_t>(begin), static_cast<uint32_t>(next), 0, 3});
+      } else {
+        want[d].append(text.substr(begin, next - begin));
+      }
+      begin = next;
+    }
+    odd_lines.docs[d].removed_count =
+        static_cast<uint32_t>(odd_lines.removed.size() - odd_lines.docs[d].removed_begin);
+  }
+  dedup::StringSink cleaned;
+  Check(dedup::WriteCleanedInput(corpus, 0, odd_lines, cleaned).ok());
+  const std::string& written = cleaned.str();
+  size_t at = input.prefix_end;  // the blank lines before the first document, as they were
+  dedup::JsonlRecord record;
+  for (size_t d = 0; d < corpus.size(); ++d) {
+    // Each document is one line, then its separator as it was (the line's
+    // "\r\n" or "\n" and any blank lines after it).
+    const dedup::CorpusDoc& doc = corpus.doc(d);
+    const std::string_view separator = bytes.substr(doc.end, doc.sep_end - doc.end);
+    size_t content_end = written.size();
+    if (!separator.empty()) {
+      content_end = written.find('\n', at);
+      Check(content_end != std::string::npos);
+      if (separator[0] == '\r') --content_end;
+    }
+    Check(dedup::ParseJsonlLine(std::string_view(written).substr(at, content_end - at), corpus.options().fields,
+                                &record, &decoded)
+              .ok());
+    Check(decoded == want[d]);
+    Check(std::string_view(written).substr(content_end, separator.size()) == separator);
+    at = content_end + separator.size();
+  }
+  Check(at == written.size());
   return 0;
 }
