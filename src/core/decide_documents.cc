@@ -88,7 +88,7 @@ class SignatureBuilder {
                     lines.end());
         uint64_t size = fp_.noncand_sizes[d];
         for (const LineShingles& line : lines) {
-          for (uint32_t j = 0; j < line.count; ++j) hasher_.Add(line.begin[j], sig);
+          for (uint32_t j = 0; j < line.count; ++j) hasher_.AddPremixed(line.begin[j], sig);
           size += line.count;
         }
         hasher_.Finalize(sig);

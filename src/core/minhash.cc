@@ -73,14 +73,13 @@ void MinHasher::Reset(std::span<uint32_t> sig) const { std::fill(sig.begin(), si
 
 // K multiply-add hash functions; the high half of the 64-bit product is the
 // permuted value. The loop has no branches and vectorises at -O3.
-void MinHasher::AddClassic(uint64_t shingle_hash, std::span<uint32_t> sig) const {
-  const uint64_t x = Mix64(shingle_hash ^ seed_);
+void MinHasher::AddClassic(uint64_t mixed, std::span<uint32_t> sig) const {
   const int k = num_perm_;
   uint32_t* s = sig.data();
   const uint64_t* mul = mul_.data();
   const uint64_t* add = add_.data();
   for (int i = 0; i < k; ++i) {
-    uint32_t v = static_cast<uint32_t>((x * mul[i] + add[i]) >> 32);
+    uint32_t v = static_cast<uint32_t>((mixed * mul[i] + add[i]) >> 32);
     v -= (v == kEmptyBin);
     s[i] = std::min(s[i], v);
   }

@@ -53,17 +53,22 @@ class MinHasher {
   // Sets every value of sig (num_perm entries) to kEmptyBin.
   void Reset(std::span<uint32_t> sig) const;
   // Lowers sig by one shingle hash. Thread-safe (const).
-  void Add(uint64_t shingle_hash, std::span<uint32_t> sig) const {
+  void Add(uint64_t shingle_hash, std::span<uint32_t> sig) const { AddPremixed(Premix(shingle_hash), sig); }
+  // The first step of Add, which depends on the hash alone: a store of
+  // shingles that are added to many signatures (candidate lines' sketches)
+  // keeps them premixed, and adds them with AddPremixed. A bijection, so
+  // distinct hashes stay distinct.
+  uint64_t Premix(uint64_t shingle_hash) const { return Mix64(shingle_hash ^ seed_); }
+  void AddPremixed(uint64_t mixed, std::span<uint32_t> sig) const {
     if (scheme_ == MinHashScheme::kOnePermutation) {
-      const uint64_t h = Mix64(shingle_hash ^ seed_);
-      const uint32_t bin = static_cast<uint32_t>(((h >> 32) * static_cast<uint64_t>(num_perm_)) >> 32);
-      uint32_t v = static_cast<uint32_t>(h);
+      const uint32_t bin = static_cast<uint32_t>(((mixed >> 32) * static_cast<uint64_t>(num_perm_)) >> 32);
+      uint32_t v = static_cast<uint32_t>(mixed);
       v -= (v == kEmptyBin);  // keep the sentinel free
       // Always stored: whether a shingle lowers its bin is a coin flip early
       // in a document, and a mispredicted branch costs more than the store.
       sig[bin] = v < sig[bin] ? v : sig[bin];
     } else {
-      AddClassic(shingle_hash, sig);
+      AddClassic(mixed, sig);
     }
   }
   // Fills empty bins (OPH optimal densification); no-op for classic or an
@@ -71,7 +76,7 @@ class MinHasher {
   void Finalize(std::span<uint32_t> sig) const;
 
  private:
-  void AddClassic(uint64_t shingle_hash, std::span<uint32_t> sig) const;
+  void AddClassic(uint64_t mixed, std::span<uint32_t> sig) const;
 
   MinHashScheme scheme_;
   int num_perm_;

@@ -149,17 +149,18 @@ class RecentKeys {
 };
 
 // The distinct shingle hashes of tokens[0, count) with the shingle window,
-// into *shingles; fewer tokens than the window make one shingle. A line is a
-// few shingles, so the list is smaller than a signature and is merged in at
-// the end.
-void LineShingles(const uint64_t* tokens, uint32_t count, uint32_t width, std::vector<uint64_t>* shingles) {
+// premixed for hasher (MinHasher::Premix), into *shingles; fewer tokens than
+// the window make one shingle. A line is a few shingles, so the list is
+// smaller than a signature and is merged in at the end.
+void LineShingles(const uint64_t* tokens, uint32_t count, uint32_t width, const MinHasher& hasher,
+                  std::vector<uint64_t>* shingles) {
   shingles->clear();
   if (count == 0) return;
   if (count < width) {
-    shingles->push_back(HashShingle(tokens, count));
+    shingles->push_back(hasher.Premix(HashShingle(tokens, count)));
     return;
   }
-  for (uint32_t j = 0; j + width <= count; ++j) shingles->push_back(HashShingle(tokens + j, width));
+  for (uint32_t j = 0; j + width <= count; ++j) shingles->push_back(hasher.Premix(HashShingle(tokens + j, width)));
   std::sort(shingles->begin(), shingles->end());
   shingles->erase(std::unique(shingles->begin(), shingles->end()), shingles->end());
 }
@@ -414,7 +415,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
         if (inserted) {
           s.tokenizer.TokenizeHashesOnly(text.substr(occ.begin, occ.next - occ.begin), &s.tokens);
-          LineShingles(s.tokens.hashes.data(), static_cast<uint32_t>(s.tokens.hashes.size()), width,
+          LineShingles(s.tokens.hashes.data(), static_cast<uint32_t>(s.tokens.hashes.size()), width, hasher,
                        &s.line_shingles);
           thread_sketches[t].Assign(sketch, s.line_shingles);
         }

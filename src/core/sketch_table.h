@@ -23,8 +23,10 @@
 
 namespace dedup {
 
-// The distinct shingle hashes of a candidate line's exact text, shared by
-// every document carrying that text. They belong to the table's arena.
+// The distinct shingle hashes of a candidate line's exact text, premixed
+// (MinHasher::Premix: every signature that takes them would mix them
+// again), shared by every document carrying that text. They belong to the
+// table's arena.
 struct LineSketch {
   const uint64_t* begin = nullptr;
   uint32_t count = 0;

@@ -289,7 +289,8 @@ VectorSource InterleavedCandidateLines() {
 // The reference for pass 2: every document tokenised whole; its own
 // signature and size are of the shingles that touch no candidate line (a
 // text shorter than the window is one shingle, when no line is a candidate),
-// and each candidate line's sketch is the distinct shingles of its tokens.
+// and each candidate line's sketch is the distinct shingles of its tokens
+// (premixed).
 void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptions& options, const Fingerprints& fp) {
   const uint32_t k = static_cast<uint32_t>(options.num_perm);
   const uint32_t width = static_cast<uint32_t>(options.shingle_width);
@@ -314,8 +315,8 @@ void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptio
       std::fill_n(in_candidate.begin() + line->first_token, line->num_tokens, true);
       std::set<uint64_t> want;
       const uint64_t* tokens = ts.hashes.data() + line->first_token;
-      if (line->num_tokens < width) want.insert(HashShingle(tokens, line->num_tokens));
-      for (uint32_t j = 0; j + width <= line->num_tokens; ++j) want.insert(HashShingle(tokens + j, width));
+      if (line->num_tokens < width) want.insert(hasher.Premix(HashShingle(tokens, line->num_tokens)));
+      for (uint32_t j = 0; j + width <= line->num_tokens; ++j) want.insert(hasher.Premix(HashShingle(tokens + j, width)));
       const std::span<const uint64_t> got = fp.sketches.at(occ.sketch_key).shingles();
       EXPECT_EQ(std::vector<uint64_t>(got.begin(), got.end()), std::vector<uint64_t>(want.begin(), want.end()))
           << d << " " << occ.begin;
