@@ -1,6 +1,7 @@
 #include "core/pipeline.h"
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -116,6 +117,47 @@ uint32_t NextLineStart(std::string_view text, uint32_t begin) {
   return static_cast<uint32_t>(newline != nullptr ? static_cast<const char*>(newline) - text.data() + 1 : text.size());
 }
 
+// One document's keys, each once (pass 1 counts a key once per document):
+// open addressing over slots stamped with the document they belong to, so
+// that starting a document clears nothing.
+class DocumentKeys {
+ public:
+  // Starts a document of at most max_keys keys.
+  void Start(size_t max_keys) {
+    const size_t size = std::bit_ceil(std::max<size_t>(16, 2 * max_keys));
+    if (size > slots_.size()) {
+      slots_.assign(size, Slot{});
+      stamp_ = 0;
+    }
+    mask_ = size - 1;
+    ++stamp_;
+    keys_.clear();
+  }
+  void Add(uint64_t key) {
+    for (size_t i = key & mask_;; i = (i + 1) & mask_) {  // keys are hashes: the low bits place them
+      Slot& slot = slots_[i];
+      if (slot.stamp != stamp_) {
+        slot = {key, stamp_};
+        keys_.push_back(key);
+        return;
+      }
+      if (slot.key == key) return;
+    }
+  }
+  // The distinct keys, in the order first added.
+  const std::vector<uint64_t>& keys() const { return keys_; }
+
+ private:
+  struct Slot {
+    uint64_t key = 0;
+    uint64_t stamp = 0;  // 0: never used
+  };
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+  uint64_t stamp_ = 0;
+  std::vector<uint64_t> keys_;
+};
+
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
@@ -123,7 +165,7 @@ struct Scratch {
   TokenStream tokens;
   std::vector<size_t> unsketched;  // occurrences whose line's sketch may be new
   DistinctCounter distinct;
-  std::vector<uint64_t> key_list;
+  DocumentKeys doc_keys;
   std::vector<LineKeys> line_keys;
   std::vector<uint64_t> line_shingles;
 };
@@ -220,22 +262,22 @@ void CountLines(const DocumentSource& docs, const PipelineOptions& options, Line
       s.tokenizer.TokenizeLines(text, &s.tokens);
       ComputeLineKeys(text, s.tokens, docs.SourceId(d), &s.line_keys);
       stats->line_keys.BeginDocument(t, static_cast<uint32_t>(s.line_keys.size()));
-      s.key_list.clear();
+      // Each key counts once per document (the order of the counts does not
+      // matter: they are sums).
+      s.doc_keys.Start(2 * s.line_keys.size());
       for (const LineKeys& lk : s.line_keys) {
         stats->line_keys.Append(t, lk.line);
-        s.key_list.push_back(lk.key);
-        if (lk.line.tkey.key != 0) s.key_list.push_back(lk.line.tkey.key);
+        s.doc_keys.Add(lk.key);
+        if (lk.line.tkey.key != 0) s.doc_keys.Add(lk.line.tkey.key);
         if (lk.line.zone == LineZone::kHead)
           titles[t].push_back(lk.line.hash);
         else if (lk.line.link_shaped)
           listed[t].push_back(lk.line.hash);
       }
-      // Each key counts once per document. The counter table is far larger
-      // than the caches: prefetch every key's line before touching any.
-      std::sort(s.key_list.begin(), s.key_list.end());
-      s.key_list.erase(std::unique(s.key_list.begin(), s.key_list.end()), s.key_list.end());
-      for (const uint64_t key : s.key_list) line_counts.Prefetch(key);
-      for (const uint64_t key : s.key_list) line_counts.Add(key);
+      // The counter table is far larger than the caches: prefetch every
+      // key's line before touching any.
+      for (const uint64_t key : s.doc_keys.keys()) line_counts.Prefetch(key);
+      for (const uint64_t key : s.doc_keys.keys()) line_counts.Add(key);
     }
     ReleaseBehind(docs, chunk, end);
     if (progress != nullptr) {

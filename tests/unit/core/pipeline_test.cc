@@ -125,6 +125,29 @@ TEST(PipelineTest, SiteFooterIsStrippedAndSyndicatedParagraphsStay) {
   }
 }
 
+// Pass 1 counts a line once per document: a line repeated many times in one
+// story (a refrain, a list marker) and found in no other document is no
+// candidate, while a line in min_stories documents is. Candidate lines are
+// sketched apart from the text, so stats.candidate_lines tells them.
+TEST(PipelineTest, ALineRepeatedInOneDocumentCountsOnce) {
+  StoryWriter w(6);
+  VectorSource src;
+  const std::string refrain = "And the river kept on running through the valley";
+  // Away from the head and tail lines, where other rules (links) apply.
+  std::string repeating;
+  for (int i = 0; i < 5; ++i) repeating += w.Sentence() + "\n";
+  for (int i = 0; i < 12; ++i) repeating += refrain + "\n" + w.Sentence() + "\n";
+  for (int i = 0; i < 9; ++i) repeating += w.Sentence() + "\n";
+  src.Add(repeating, 1);
+  for (int i = 0; i < 40; ++i) src.Add(absl::StrJoin(w.Paragraphs(3), "\n"), 1);
+  EXPECT_EQ(RunPipeline(src, Defaults()).stats.candidate_lines, 0u);
+  // The same line in three documents of the site is a candidate.
+  for (int i = 0; i < 2; ++i) {
+    src.Add(absl::StrJoin(w.Paragraphs(6), "\n") + "\n" + refrain + "\n" + absl::StrJoin(w.Paragraphs(9), "\n"), 1);
+  }
+  EXPECT_EQ(RunPipeline(src, Defaults()).stats.candidate_lines, 1u);
+}
+
 // One story printed four times by one site (print, mobile and archive pages,
 // each with its own headline line) among the site's other stories, all with
 // the site's menu and footer. Its paragraphs are then lines the site repeats
