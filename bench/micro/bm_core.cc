@@ -103,7 +103,8 @@ LshParams DefaultLsh() { return PipelineOptions{}.EffectiveLsh(); }
 // token hashes), 64-byte windows, each window's line text made by one
 // byte compress where the CPU has AVX-512 VBMI2 (else as /4); /3:
 // TokenizeHashesOnly, what pass 2 runs (token hashes, no lines), 64-byte
-// windows; /4: TokenizeLines, 64-byte windows, a step per token.
+// windows, eight token hashes at a time on such CPUs; /4: TokenizeLines,
+// 64-byte windows, a step per token.
 void BM_Tokenize_bytes(benchmark::State& state) {
   const BenchInput& input = GetBenchInput();
   const int64_t mode = state.range(0);

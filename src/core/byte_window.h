@@ -3,8 +3,8 @@
 // for ASCII letters/digits, digits 1-9, newlines and non-ASCII bytes, plus the
 // bytes lower-cased (and with digits folded to '0') so that a token's hash can
 // be taken straight from the window. Four implementations (scalar, SSE2,
-// AVX2, AVX-512BW) give identical bits; the widest the CPU supports is picked once at run
-// time.
+// AVX2, AVX-512BW) give identical bits; the widest the CPU supports is
+// picked once at run time.
 #ifndef DEDUP_CORE_BYTE_WINDOW_H_
 #define DEDUP_CORE_BYTE_WINDOW_H_
 

@@ -1,8 +1,8 @@
 #include "core/pipeline.h"
 
 #include <algorithm>
-#include <bit>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstring>
 #include <memory>
@@ -419,7 +419,9 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         num_tokens += lk.line.num_tokens;
         candidate_keys->Prefetch(lk.key);  // the filter is larger than the caches nearer than L3
         if (lk.line.tkey.key != 0) candidate_keys->Prefetch(lk.line.tkey.key);
-        if (lk.line.zone == LineZone::kHead || lk.line.link_shaped) link_targets.prefetch(lk.line.hash);  // (as large)
+        // Head and link-shaped lines are looked up in the link targets too,
+        // a set as far out of the caches.
+        if (lk.line.zone == LineZone::kHead || lk.line.link_shaped) link_targets.prefetch(lk.line.hash);
       }
       // The document's candidate lines: its occurrences, from here on.
       const size_t first_occurrence = chunk_occurrences.size();

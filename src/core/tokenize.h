@@ -84,7 +84,6 @@ class Tokenizer {
   enum class Output { kAll, kLineText, kTokenHashes };
   template <Output kOutput>
   void Run(std::string_view text, TokenStream* out);
-  // One character of the byte path at p[i]; returns the next position.
   // kLineText's window step with kBest: the line text of w's first `len`
   // bytes (text[i, i + len)) in a few vector instructions, closing lines at
   // its newlines; returns where the next window starts and sets *byte_path
@@ -98,6 +97,7 @@ class Tokenizer {
   // else sets *resume and *byte_path as the per-token step would.
   bool HashedTokenWindow(const ByteWindow& w, size_t i, size_t len, size_t n, TokenStream* out, size_t* resume,
                          bool* byte_path);
+  // One character of the byte path at p[i]; returns the next position.
   template <Output kOutput, typename CloseLine>
   size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
   // Ends the byte path's open token, if any.

@@ -78,17 +78,17 @@ bool AppendJsonStringWithout(std::string_view value, std::span<const RemovedRang
   out->push_back('"');
   const Byte* kept = body;
   for (const RemovedRange& r : removed) {
-    if (!walk_to(r.start)) break;
-    out->append(reinterpret_cast<const char*>(kept), raw - kept);
-    if (!walk_to(std::max<size_t>(r.end, text))) break;
+    const bool at_start = walk_to(r.start);
+    if (at_start) out->append(reinterpret_cast<const char*>(kept), raw - kept);
+    if (!at_start || !walk_to(std::max<size_t>(r.end, text))) {
+      out->resize(size_before);
+      return false;
+    }
     kept = raw;
-    if (&r != &removed.back()) continue;
-    out->append(reinterpret_cast<const char*>(kept), end - kept);
-    out->push_back('"');
-    return true;
   }
-  out->resize(size_before);
-  return false;
+  out->append(reinterpret_cast<const char*>(kept), end - kept);
+  out->push_back('"');
+  return true;
 }
 
 // Appends kept document d, cleaned, with its separator. text, clean_text

@@ -51,15 +51,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   dedup::TokenStream lines_only;
   tokenizer.TokenizeLines(text, &lines_only);
   Check(lines_only.hashes.empty() && lines_only.lines == ts.lines);
-  // And with a step per token where the default compresses each window.
+  // And with a step per token where the default takes vector steps.
   dedup::Tokenizer per_token(dedup::TokenizerPath::kWindows);
   per_token.TokenizeLines(text, &lines_only);
   Check(lines_only.hashes.empty() && lines_only.lines == ts.lines);
-  // Token hashes only, both paths: the same tokens, no lines.
+  // Token hashes only, every path: the same tokens, no lines.
   dedup::TokenStream hashes_only;
   tokenizer.TokenizeHashesOnly(text, &hashes_only);
   Check(hashes_only.hashes == ts.hashes && hashes_only.lines.empty());
   byte_path.TokenizeHashesOnly(text, &hashes_only);
+  Check(hashes_only.hashes == ts.hashes && hashes_only.lines.empty());
+  per_token.TokenizeHashesOnly(text, &hashes_only);
   Check(hashes_only.hashes == ts.hashes && hashes_only.lines.empty());
   // A line's folded hash is the exact hash of its text with digits folded.
   std::string folded(text);

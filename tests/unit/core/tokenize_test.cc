@@ -133,8 +133,8 @@ TEST(TokenizerTest, FastPathsEqualBytePath) {
       for (size_t l = 0; l < a.lines.size(); ++l)
         ASSERT_EQ(lines_only.lines[l], a.lines[l]) << "round " << round << " line " << l;
     }
-    // Token hashes only, both paths: the same tokens, no lines.
-    for (Tokenizer* t : {&fast, &slow}) {
+    // Token hashes only, every path: the same tokens, no lines.
+    for (Tokenizer* t : {&fast, &per_token, &slow}) {
       t->TokenizeHashesOnly(text, &b);
       ASSERT_EQ(b.hashes, a.hashes) << "round " << round;
       ASSERT_TRUE(b.lines.empty()) << "round " << round;
