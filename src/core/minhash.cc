@@ -6,6 +6,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#define DEDUP_X86_64 1
+#endif
 
 namespace dedup {
 
@@ -25,6 +29,56 @@ uint64_t EmptyBinBits(const uint32_t* bins, uint32_t count) {
 #endif
   for (; j < count; ++j) bits |= static_cast<uint64_t>(bins[j] == kEmptyBin) << j;
   return bits;
+}
+
+#ifdef DEDUP_X86_64
+// GCC 12's AVX-512 intrinsics trip -Wmaybe-uninitialized where inlined
+// (GCC bug 105593, fixed in GCC 13).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+// Finalize's walk for signatures of at most 512 bins, where the empty-bin
+// bits fit one register as 32 16-bit words: each empty bin tests 32 bins of
+// its probe order at once (a word permute and a bit test) and takes the
+// first filled one, with no branch per probe.
+__attribute__((target("avx512f,avx512bw,bmi"))) void FillEmptyBinsAvx512(uint32_t* sig, const uint64_t* empty_bits,
+                                                                         uint32_t k, const uint16_t* probe_order) {
+  const uint32_t words = (k + 63) / 64;
+  const __m512i empty_words = _mm512_maskz_loadu_epi64(static_cast<__mmask8>((1u << words) - 1), empty_bits);
+  const __m512i one = _mm512_set1_epi16(1);
+  const __m512i low4 = _mm512_set1_epi16(15);
+  for (uint32_t w = 0; w < words; ++w) {
+    for (uint64_t bits = empty_bits[w]; bits != 0; bits &= bits - 1) {
+      const uint32_t i = w * 64 + static_cast<uint32_t>(std::countr_zero(bits));
+      const uint16_t* order = probe_order + static_cast<size_t>(i) * k;
+      // The order lists every bin and one is filled: the walk ends.
+      for (uint32_t r = 0;; r += 32) {
+        const __mmask32 valid = k - r >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << (k - r)) - 1);
+        const __m512i bins = _mm512_maskz_loadu_epi16(valid, order + r);
+        const __m512i word = _mm512_permutexvar_epi16(_mm512_srli_epi16(bins, 4), empty_words);
+        const __m512i bit = _mm512_sllv_epi16(one, _mm512_and_si512(bins, low4));
+        const __mmask32 filled = _mm512_mask_testn_epi16_mask(valid, word, bit);
+        if (filled != 0) {
+          sig[i] = sig[order[r + static_cast<uint32_t>(std::countr_zero(filled))]];
+          break;
+        }
+      }
+    }
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+#endif
+
+bool HasAvx512Bw() {
+#ifdef DEDUP_X86_64
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  return has;
+#else
+  return false;
+#endif
 }
 
 // The bin that attempt `attempt` of empty bin i probes.
@@ -112,6 +166,12 @@ void MinHasher::Finalize(std::span<uint32_t> sig) const {
   const uint32_t filled = k - empty;
   uint16_t filled_stack[1024];
   const bool few_filled = static_cast<uint64_t>(filled) * filled < k;
+#ifdef DEDUP_X86_64
+  if (!few_filled && k <= 512 && HasAvx512Bw()) {
+    FillEmptyBinsAvx512(sig.data(), empty_bits, k, probe_order_.data());
+    return;
+  }
+#endif
   if (few_filled) {
     uint32_t f = 0;
     for (uint32_t i = 0; i < k; ++i) {
