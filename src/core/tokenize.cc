@@ -33,6 +33,26 @@ constexpr std::array<uint8_t, 256> MakeByteClasses() {
 }
 constexpr std::array<uint8_t, 256> kByteClass = MakeByteClasses();
 
+// How much of the window at text[i] (len bytes of it valid) one step takes:
+// up to the first non-ASCII byte, less a token that goes on past the window
+// (or into a non-ASCII letter), which the next step starts at. Sets
+// *byte_path when that next step goes byte by byte: at a non-ASCII byte, or
+// at a token the window cannot hold.
+size_t CutWindow(const ByteWindow& w, size_t i, size_t len, size_t n, bool* byte_path) {
+  const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
+  const size_t limit = std::min<size_t>(high, len);
+  *byte_path = limit < len;  // stopped at a non-ASCII byte
+  if (limit == 0 || ((w.alnum >> (limit - 1)) & 1) == 0) return limit;
+  const bool goes_on = (limit == ByteWindow::kBytes && i + ByteWindow::kBytes < n) || limit == size_t(high);
+  if (!goes_on) return limit;
+  const size_t cut = limit - std::countl_one(w.alnum << (ByteWindow::kBytes - limit));
+  *byte_path = limit == size_t(high) || cut == 0;
+  return cut;
+}
+
+// The bits of a window's first `cut` bytes.
+uint64_t FirstBits(size_t cut) { return cut == 64 ? ~uint64_t{0} : (uint64_t{1} << cut) - 1; }
+
 // Whether a token holds a digit that folding changes (1-9).
 bool HasNonzeroDigit(const char* p, size_t size) {
   for (size_t i = 0; i < size; ++i) {
@@ -154,23 +174,6 @@ bool Tokenizer::CpuHasVectorSteps() {
 #endif
 namespace {
 
-// How much of the window at text[i] (len bytes of it valid) a vector step
-// takes: up to the first non-ASCII byte, less a token that goes on past the
-// window (or into a non-ASCII letter), which the next step starts at: byte
-// by byte when the window was all that token, or at the non-ASCII byte. Sets
-// *byte_path as the per-token step does.
-size_t CutWindow(const ByteWindow& w, size_t i, size_t len, size_t n, bool* byte_path) {
-  const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
-  const size_t limit = std::min<size_t>(high, len);
-  *byte_path = limit < len;  // stopped at a non-ASCII byte
-  if (limit == 0 || ((w.alnum >> (limit - 1)) & 1) == 0) return limit;
-  const bool goes_on = (limit == ByteWindow::kBytes && i + ByteWindow::kBytes < n) || limit == size_t(high);
-  if (!goes_on) return limit;
-  const size_t cut = limit - std::countl_one(w.alnum << (ByteWindow::kBytes - limit));
-  *byte_path = limit == size_t(high) || cut == 0;
-  return cut;
-}
-
 // splitmix64 (Mix64 in core/hash.h) on eight lanes.
 __attribute__((target("avx512f,avx512dq"))) inline __m512i Mix64x8(__m512i x) {
   x = _mm512_xor_si512(x, _mm512_srli_epi64(x, 30));
@@ -188,20 +191,14 @@ __attribute__((target("avx512f,avx512dq"))) inline __m512i Mix64x8(__m512i x) {
 // Tokens of up to 8 bytes have a zero high word, which MixShortTokenWord's
 // table stands for: Mix64(lo ^ Mix64(hi ^ salt)) is the hash of every size.
 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vbmi,avx512vbmi2,popcnt,bmi"))) bool
-Tokenizer::HashedTokenWindow(const ByteWindow& w, size_t i, size_t len, size_t n, TokenStream* out, size_t* resume,
-                             bool* byte_path) {
-  bool cut_byte_path = false;
-  const size_t cut = CutWindow(w, i, len, n, &cut_byte_path);
-  const uint64_t taken = cut == 64 ? ~uint64_t{0} : (uint64_t{1} << cut) - 1;
-  const uint64_t alnum = w.alnum & taken;
+Tokenizer::HashedTokenWindow(const ByteWindow& w, size_t cut, TokenStream* out) {
+  const uint64_t alnum = w.alnum & FirstBits(cut);
   uint64_t run17 = alnum & (alnum >> 1);  // bit p: alnum at p .. p+1
   run17 &= run17 >> 2;                    // .. p+3
   run17 &= run17 >> 4;                    // .. p+7
   run17 &= run17 >> 8;                    // .. p+15
   run17 &= run17 >> 1;                    // .. p+16: a token of over 16 bytes
   if (run17 != 0) return false;
-  *resume = i + cut;
-  *byte_path = cut_byte_path;
   const uint64_t starts = alnum & ~(alnum << 1);
   const uint64_t lasts = alnum & ~(alnum >> 1);
   const int count = std::popcount(starts);
@@ -247,10 +244,9 @@ Tokenizer::HashedTokenWindow(const ByteWindow& w, size_t i, size_t len, size_t n
 // (a separator, read as NUL): one compress of the window keeps exactly
 // those. Token and digit-token counts come from the same masks.
 template <typename CloseLine>
-__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokenizer::CompressedLineWindow(
-    const ByteWindow& w, size_t i, size_t len, size_t n, CloseLine& close_line, bool* byte_path) {
-  const size_t cut = CutWindow(w, i, len, n, byte_path);
-  const uint64_t taken = cut == 64 ? ~uint64_t{0} : (uint64_t{1} << cut) - 1;
+__attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) void Tokenizer::CompressedLineWindow(
+    const ByteWindow& w, size_t i, size_t cut, CloseLine& close_line) {
+  const uint64_t taken = FirstBits(cut);
   const uint64_t alnum = w.alnum & taken;
   const uint64_t starts = alnum & ~(alnum << 1);
   const uint64_t keep = alnum | ((alnum << 1) & ~w.alnum & taken);
@@ -265,11 +261,9 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokeni
   }
   const uint64_t newlines = w.newline & taken;
   const uint64_t first_line = newlines == 0 ? ~uint64_t{0} : (newlines ^ (newlines - 1));
-  // The folded text is kept only from a line's first digit token on (see
-  // AppendToLine): bring it up to date before this window adds to it.
-  if (line_digit_tokens_ == 0 && (digit_starts & first_line) != 0) {
-    std::memcpy(folded_line_.data(), exact_line_.data(), line_size_);
-  }
+  // The line's first digit token is in this window: its folded text starts
+  // here (the window's own bytes are written below either way).
+  if (line_digit_tokens_ == 0 && (digit_starts & first_line) != 0) StartFoldedLine();
   const __m512i lower = _mm512_loadu_si512(w.lower);
   const __m512i folded = _mm512_loadu_si512(w.folded);
   char* const exact_text = exact_line_.data();
@@ -308,7 +302,6 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) size_t Tokeni
   line_size_ = static_cast<size_t>(base + static_cast<ptrdiff_t>(kept));
   tokens_ = tokens_before + std::popcount(starts);
   line_digit_tokens_ += std::popcount(digit_starts & ~closed);
-  return i + cut;
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -358,9 +351,13 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
       }
       classify_(src, &window_);
       const ByteWindow& w = window_;
+      const size_t cut = CutWindow(w, i, len, n, &byte_path);
 #ifdef DEDUP_X86_64
       if constexpr (kOutput == Output::kTokenHashes) {
-        if (vector_steps_ && HashedTokenWindow(w, i, len, n, out, &i, &byte_path)) continue;
+        if (vector_steps_ && HashedTokenWindow(w, cut, out)) {
+          i += cut;
+          continue;
+        }
       }
       if constexpr (kOutput == Output::kLineText) {
         if (vector_steps_) {
@@ -368,7 +365,8 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
           // past the line's end, itself up to 65 bytes on).
           constexpr size_t kCompressRoom = 2 * ByteWindow::kBytes + 16;
           if (line_size_ + kCompressRoom > exact_line_.size()) GrowLine(kCompressRoom);
-          i = CompressedLineWindow(w, i, len, n, close_line, &byte_path);
+          CompressedLineWindow(w, i, cut, close_line);
+          i += cut;
           continue;
         }
       }
@@ -379,32 +377,16 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
         constexpr size_t kWindowRoom = ByteWindow::kBytes + ByteWindow::kBytes / 2 + 16;
         if (line_size_ + kWindowRoom > exact_line_.size()) GrowLine(kWindowRoom);
       }
-      // The first non-ASCII byte ends what this window can do (65: none).
-      const int high = w.high != 0 ? std::countr_zero(w.high) : ByteWindow::kBytes + 1;
-      const size_t limit = std::min<size_t>(high, len);
-      const uint64_t below = limit == 64 ? ~uint64_t{0} : (uint64_t{1} << limit) - 1;
-      const uint64_t starts = w.alnum & ~(w.alnum << 1);
-      uint64_t events = (starts | w.newline) & below;
-      size_t resume = i + limit;
-      byte_path = limit < len;  // stopped at a non-ASCII byte
-      while (events != 0) {
+      // One step per token start and newline in the cut.
+      const uint64_t alnum = w.alnum & FirstBits(cut);
+      for (uint64_t events = (alnum & ~(alnum << 1)) | (w.newline & FirstBits(cut)); events != 0;
+           events &= events - 1) {
         const int b = std::countr_zero(events);
-        events &= events - 1;
         if ((w.newline >> b) & 1) {
           close_line(i + b, i + b + 1);
           continue;
         }
-        const int e = b + std::countr_one(w.alnum >> b);
-        const bool runs_past_window = e == ByteWindow::kBytes && i + ByteWindow::kBytes < n;
-        if (runs_past_window || e == high) {
-          // The token goes on where this window cannot see (or into a
-          // non-ASCII letter): start again at it, byte by byte when the
-          // window cannot hold it.
-          resume = i + b;
-          byte_path = e == high || b == 0;
-          break;
-        }
-        const int size = e - b;
+        const int size = std::countr_one(alnum >> b);
         if constexpr (kOutput != Output::kLineText) out->hashes.push_back(HashTokenPadded(w.lower + b, size));
         if constexpr (kOutput != Output::kTokenHashes) {
           // A digit 1-9 at b or after, and before the token's end.
@@ -413,7 +395,7 @@ void Tokenizer::Run(std::string_view text, TokenStream* out) {
           AppendToLineWithRoom(w.lower + b, w.folded + b, size, nonzero_digit);
         }
       }
-      i = resume;
+      i += cut;
       continue;
     }
     // Byte path: at least one character, then on until no token is open and

@@ -84,19 +84,16 @@ class Tokenizer {
   enum class Output { kAll, kLineText, kTokenHashes };
   template <Output kOutput>
   void Run(std::string_view text, TokenStream* out);
-  // kLineText's window step with kBest: the line text of w's first `len`
-  // bytes (text[i, i + len)) in a few vector instructions, closing lines at
-  // its newlines; returns where the next window starts and sets *byte_path
-  // as the per-token step does.
+  // kLineText's window step with kBest: the line text of the first `cut`
+  // bytes of w (text[i, i + cut), from CutWindow) in a few vector
+  // instructions, closing lines at its newlines.
   template <typename CloseLine>
-  size_t CompressedLineWindow(const ByteWindow& w, size_t i, size_t len, size_t n, CloseLine& close_line,
-                              bool* byte_path);
-  // kTokenHashes's window step with kBest: the hashes of the window's tokens,
-  // eight at a time. Returns false, having done nothing, for a window with a
-  // token of over 16 bytes (hashed by XXH3: the per-token step takes it);
-  // else sets *resume and *byte_path as the per-token step would.
-  bool HashedTokenWindow(const ByteWindow& w, size_t i, size_t len, size_t n, TokenStream* out, size_t* resume,
-                         bool* byte_path);
+  void CompressedLineWindow(const ByteWindow& w, size_t i, size_t cut, CloseLine& close_line);
+  // kTokenHashes's window step with kBest: the hashes of the tokens in the
+  // first `cut` bytes of w, eight at a time. Returns false, having done
+  // nothing, if one has over 16 bytes (hashed by XXH3: the per-token step
+  // takes it).
+  bool HashedTokenWindow(const ByteWindow& w, size_t cut, TokenStream* out);
   // One character of the byte path at p[i]; returns the next position.
   template <Output kOutput, typename CloseLine>
   size_t ByteStep(const unsigned char* p, size_t n, size_t i, TokenStream* out, CloseLine& close_line);
@@ -120,12 +117,15 @@ class Tokenizer {
   void AppendToLineWithRoom(const char* exact, const char* folded, size_t size, bool nonzero_digit) {
     PutToken(exact, size, exact_line_.data() + line_size_);
     if (line_digit_tokens_ + nonzero_digit > 0) {
-      if (line_digit_tokens_ == 0) std::memcpy(folded_line_.data(), exact_line_.data(), line_size_);
+      if (line_digit_tokens_ == 0) StartFoldedLine();
       PutToken(folded, size, folded_line_.data() + line_size_);
     }
     line_size_ += size + 1;
     CountToken(nonzero_digit);
   }
+  // The open line's folded text, begun at its first token with a digit to
+  // fold: until then it equals the exact text (a copy of it so far).
+  void StartFoldedLine() { std::memcpy(folded_line_.data(), exact_line_.data(), line_size_); }
   // A token's bytes and a NUL at dst: a whole 16-byte copy for a short token
   // (bytes past it are overwritten by the next one or never read).
   static void PutToken(const char* token, size_t size, char* dst) {
