@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "core/cpu_features.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define DEDUP_X86 1
@@ -121,9 +123,7 @@ __attribute__((target("avx512f,avx512bw"))) void ClassifyAvx512(const unsigned c
 
 ClassifyWindowFn ClassifyWindowSse2() { return __builtin_cpu_supports("sse2") ? &ClassifySse2 : nullptr; }
 ClassifyWindowFn ClassifyWindowAvx2() { return __builtin_cpu_supports("avx2") ? &ClassifyAvx2 : nullptr; }
-ClassifyWindowFn ClassifyWindowAvx512() {
-  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? &ClassifyAvx512 : nullptr;
-}
+ClassifyWindowFn ClassifyWindowAvx512() { return CpuHasAvx512Bw() ? &ClassifyAvx512 : nullptr; }
 #else
 ClassifyWindowFn ClassifyWindowSse2() { return nullptr; }
 ClassifyWindowFn ClassifyWindowAvx2() { return nullptr; }

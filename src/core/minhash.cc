@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <bit>
 
+#include "core/cpu_features.h"
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#endif
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define DEDUP_X86_64 1
 #endif
 
 namespace dedup {
@@ -32,12 +30,7 @@ uint64_t EmptyBinBits(const uint32_t* bins, uint32_t count) {
 }
 
 #ifdef DEDUP_X86_64
-// GCC 12's AVX-512 intrinsics trip -Wmaybe-uninitialized where inlined
-// (GCC bug 105593, fixed in GCC 13).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+DEDUP_AVX512_INTRINSICS_BEGIN
 // Finalize's walk for signatures of at most 512 bins, where the empty-bin
 // bits fit one register as 32 16-bit words: each empty bin tests 32 bins of
 // its probe order at once (a word permute and a bit test) and takes the
@@ -67,19 +60,8 @@ __attribute__((target("avx512f,avx512bw,bmi"))) void FillEmptyBinsAvx512(uint32_
     }
   }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
+DEDUP_AVX512_INTRINSICS_END
 #endif
-#endif
-
-bool HasAvx512Bw() {
-#ifdef DEDUP_X86_64
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-  return has;
-#else
-  return false;
-#endif
-}
 
 // The bin that attempt `attempt` of empty bin i probes.
 uint32_t ProbeBin(uint64_t seed, uint32_t i, uint64_t attempt, uint32_t k) {
@@ -167,7 +149,7 @@ void MinHasher::Finalize(std::span<uint32_t> sig) const {
   uint16_t filled_stack[1024];
   const bool few_filled = static_cast<uint64_t>(filled) * filled < k;
 #ifdef DEDUP_X86_64
-  if (!few_filled && k <= 512 && HasAvx512Bw()) {
+  if (!few_filled && k <= 512 && CpuHasAvx512Bw()) {
     FillEmptyBinsAvx512(sig.data(), empty_bits, k, probe_order_.data());
     return;
   }

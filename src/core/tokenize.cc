@@ -5,14 +5,10 @@
 #include <bit>
 #include <cstring>
 
+#include "core/cpu_features.h"
 #include "core/hash.h"
 #include "core/normalize.h"
 #include "core/utf8.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#define DEDUP_X86_64 1
-#endif
 
 namespace dedup {
 namespace {
@@ -150,28 +146,10 @@ size_t Tokenizer::ByteStep(const unsigned char* p, size_t n, size_t i, TokenStre
 
 Tokenizer::Tokenizer(TokenizerPath path)
     : classify_(path == TokenizerPath::kBytes ? nullptr : BestClassifyWindow()),
-      vector_steps_(path == TokenizerPath::kBest && CpuHasVectorSteps()) {}
-
-bool Tokenizer::CpuHasVectorSteps() {
-#ifdef DEDUP_X86_64
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vbmi") &&
-                          __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("popcnt") &&
-                          __builtin_cpu_supports("bmi");
-  return has;
-#else
-  return false;
-#endif
-}
+      vector_steps_(path == TokenizerPath::kBest && CpuHasAvx512Vbmi2()) {}
 
 #ifdef DEDUP_X86_64
-// GCC 12's AVX-512 intrinsics fill unused results from a self-initialised
-// variable, which -Wmaybe-uninitialized reports wherever they are inlined
-// (GCC bug 105593, fixed in GCC 13).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+DEDUP_AVX512_INTRINSICS_BEGIN
 namespace {
 
 // splitmix64 (Mix64 in core/hash.h) on eight lanes.
@@ -303,9 +281,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi2,popcnt,bmi"))) void Tokenize
   tokens_ = tokens_before + std::popcount(starts);
   line_digit_tokens_ += std::popcount(digit_starts & ~closed);
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+DEDUP_AVX512_INTRINSICS_END
 #endif
 
 void Tokenizer::Tokenize(std::string_view text, TokenStream* out) { Run<Output::kAll>(text, out); }

@@ -66,8 +66,6 @@ enum class TokenizerPath {
 class Tokenizer {
  public:
   explicit Tokenizer(TokenizerPath path = TokenizerPath::kBest);
-  // Whether this CPU has what kBest's vector window steps need.
-  static bool CpuHasVectorSteps();
   // Token hashes and lines.
   void Tokenize(std::string_view text, TokenStream* out);
   // Lines only (out->hashes stays empty): what counting line keys needs, for

@@ -1,0 +1,25 @@
+#include "core/cpu_features.h"
+
+namespace dedup {
+
+bool CpuHasAvx512Bw() {
+#ifdef DEDUP_X86_64
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+  return has;
+#else
+  return false;
+#endif
+}
+
+bool CpuHasAvx512Vbmi2() {
+#ifdef DEDUP_X86_64
+  static const bool has = CpuHasAvx512Bw() && __builtin_cpu_supports("avx512dq") &&
+                          __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") &&
+                          __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi");
+  return has;
+#else
+  return false;
+#endif
+}
+
+}  // namespace dedup
