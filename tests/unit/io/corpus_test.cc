@@ -4,24 +4,15 @@
 // sources, separators, text and first error or warnings as one thread.
 #include "io/corpus.h"
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "io/jsonl.h"
+#include "temp_file.h"
 
 namespace dedup {
 namespace {
-
-std::string WriteTemp(const std::string& name, const std::string& bytes) {
-  const std::string path = ::testing::TempDir() + "/corpus_test_" + name;
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  EXPECT_NE(f, nullptr);
-  std::fwrite(bytes.data(), 1, bytes.size(), f);
-  std::fclose(f);
-  return path;
-}
 
 // Everything framing decides, as one comparable string.
 std::string Describe(const Corpus& corpus, const absl::Status& status) {
@@ -73,21 +64,21 @@ std::string MixedInput(bool with_bad_lines) {
 }
 
 TEST(CorpusFramingTest, StretchesGiveTheSameDocumentsAsOneThread) {
-  const std::string path = WriteTemp("good.jsonl", MixedInput(false));
+  const std::string path = WriteTempFile("corpus_test_good.jsonl", MixedInput(false));
   const std::string want = Frame(path, 1, false);
   EXPECT_NE(want.find("status: OK"), std::string::npos) << want;
   for (int threads : {2, 3, 4, 8, 16}) EXPECT_EQ(Frame(path, threads, false), want) << threads << " threads";
 }
 
 TEST(CorpusFramingTest, StretchesSkipTheSameBadLinesInOrder) {
-  const std::string path = WriteTemp("bad.jsonl", MixedInput(true));
+  const std::string path = WriteTempFile("corpus_test_bad.jsonl", MixedInput(true));
   const std::string want = Frame(path, 1, true);
   EXPECT_NE(want.find("warning: "), std::string::npos) << want;
   for (int threads : {2, 3, 4, 8, 16}) EXPECT_EQ(Frame(path, threads, true), want) << threads << " threads";
 }
 
 TEST(CorpusFramingTest, StretchesReportTheFirstBadLine) {
-  const std::string path = WriteTemp("first_bad.jsonl", MixedInput(true));
+  const std::string path = WriteTempFile("corpus_test_first_bad.jsonl", MixedInput(true));
   const std::string want = Frame(path, 1, false);
   EXPECT_NE(want.find(":7: column 15: invalid UTF-8"), std::string::npos) << want;
   for (int threads : {2, 3, 4, 8, 16}) EXPECT_EQ(Frame(path, threads, false), want) << threads << " threads";
@@ -95,7 +86,7 @@ TEST(CorpusFramingTest, StretchesReportTheFirstBadLine) {
   // still the one of its line.
   std::string late = MixedInput(false);
   late.insert(late.rfind('\n') + 1, "{\"text\": 7}\n");
-  const std::string late_path = WriteTemp("late_bad.jsonl", late);
+  const std::string late_path = WriteTempFile("corpus_test_late_bad.jsonl", late);
   const std::string late_want = Frame(late_path, 1, false);
   EXPECT_NE(late_want.find("field 'text' is not a string"), std::string::npos) << late_want;
   for (int threads : {2, 3, 8}) EXPECT_EQ(Frame(late_path, threads, false), late_want) << threads << " threads";
@@ -105,7 +96,7 @@ TEST(CorpusFramingTest, BlankOnlyStretchesExtendTheSeparator) {
   std::string s = "{\"text\": \"a\"}\n";
   for (int i = 0; i < 50; ++i) s += "   \n";
   s += "{\"text\": \"b\"}\n\n\n";
-  const std::string path = WriteTemp("blank.jsonl", s);
+  const std::string path = WriteTempFile("corpus_test_blank.jsonl", s);
   const std::string want = Frame(path, 1, false);
   EXPECT_NE(want.find("doc 0-13-214"), std::string::npos) << want;
   for (int threads : {2, 4, 16}) EXPECT_EQ(Frame(path, threads, false), want) << threads << " threads";

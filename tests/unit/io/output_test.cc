@@ -6,7 +6,6 @@
 // decode-and-escape path).
 #include "io/output.h"
 
-#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,18 +14,10 @@
 #include "gtest/gtest.h"
 #include "io/corpus.h"
 #include "io/jsonl.h"
+#include "temp_file.h"
 
 namespace dedup {
 namespace {
-
-std::string WriteTemp(const std::string& name, const std::string& bytes) {
-  const std::string path = ::testing::TempDir() + "/output_test_" + name;
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  EXPECT_NE(f, nullptr);
-  std::fwrite(bytes.data(), 1, bytes.size(), f);
-  std::fclose(f);
-  return path;
-}
 
 // Writes input 0 of corpus with document 0 keeping all but `removed`.
 std::string WriteWithRemoved(const Corpus& corpus, const std::vector<RemovedRange>& removed) {
@@ -43,7 +34,7 @@ std::string WriteWithRemoved(const Corpus& corpus, const std::vector<RemovedRang
 TEST(CleanedJsonlTest, KeptTextKeepsItsEscapesAsTheyWere) {
   // Lines (decoded): "Caf\u00e9 \/ 1\n", "Footer\n", "tab\there \"q\" \ud83d\ude00".
   const std::string line = R"({"id": 7, "text": "Caf\u00e9 \/ 1\nFooter\ntab\there \"q\" \ud83d\ude00", "x": [1]})";
-  const std::string path = WriteTemp("escapes.jsonl", line + "\n");
+  const std::string path = WriteTempFile("output_test_escapes.jsonl", line + "\n");
   Corpus corpus(CorpusOptions{});
   ASSERT_TRUE(corpus.AddInput(path, "in.jsonl", "").ok());
   std::string scratch;
@@ -71,7 +62,7 @@ TEST(CleanedJsonlTest, WrittenTextIsTheTextLessTheRanges) {
     const int n = 1 + static_cast<int>(rng() % 40);
     for (int i = 0; i < n; ++i) value += pieces[rng() % pieces.size()];
     const std::string line = R"({"a": 1, "text": ")" + value + R"(", "b": "z"})";
-    const std::string path = WriteTemp("random.jsonl", line + "\n");
+    const std::string path = WriteTempFile("output_test_random.jsonl", line + "\n");
     Corpus corpus(CorpusOptions{});
     ASSERT_TRUE(corpus.AddInput(path, "in.jsonl", "").ok()) << line;
     std::string scratch;
@@ -107,7 +98,7 @@ TEST(CleanedJsonlTest, WrittenTextIsTheTextLessTheRanges) {
 // of "\u00e9"'s two) cannot keep the escapes: the text is decoded, cut and
 // escaped again, as for any other text.
 TEST(CleanedJsonlTest, RangeInsideAnEscapesBytesEscapesTheCleanText) {
-  const std::string path = WriteTemp("cut.jsonl", R"({"text": "a\u00e9b\/"})"
+  const std::string path = WriteTempFile("output_test_cut.jsonl", R"({"text": "a\u00e9b\/"})"
                                                   "\n");
   Corpus corpus(CorpusOptions{});
   ASSERT_TRUE(corpus.AddInput(path, "in.jsonl", "").ok());
