@@ -1200,7 +1200,9 @@ def main() -> int:
         stories = write_corpus(planner, executor, args.jobs, out, args.size_mb * 1e6)
     finally:
         if executor is not None:
-            executor.terminate()  # drops the work queued ahead
+            # The batches rendered ahead (at most 3 per job) are left to finish:
+            # terminate() with results still in flight hung at --jobs 16.
+            executor.close()
             executor.join()
     secs = time.time() - t0
     mb = out.bytes / 1e6
