@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_format.h"
+#include "core/stopwatch.h"
 
 namespace dedup {
 namespace {
@@ -42,16 +43,16 @@ ProgressLine::~ProgressLine() {
 
 void ProgressLine::Loop() {
   static constexpr const char* kPhases[] = {"reading", "counting lines", "fingerprinting", "clustering"};
-  auto phase_start = std::chrono::steady_clock::now();
+  Stopwatch phase_time;
   int last_phase = -1;
   while (!stop_) {
     std::this_thread::sleep_for(kRefresh);
     const int phase = std::clamp(progress_->phase.load(), 0, 3);
     if (phase != last_phase) {
       last_phase = phase;
-      phase_start = std::chrono::steady_clock::now();
+      phase_time.Restart();
     }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - phase_start).count();
+    const double secs = phase_time.Seconds();
     const double mb = progress_->bytes_done.load() / kMiB;
     std::fprintf(stderr, "\r\033[Kdedup: %s: %llu docs, %.1f / %.1f MiB, %.1f MiB/s", kPhases[phase],
                  static_cast<unsigned long long>(progress_->docs_done.load()), mb, total_bytes_ / kMiB,

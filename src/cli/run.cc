@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -16,6 +15,7 @@
 #include "cli/inputs.h"
 #include "core/pipeline.h"
 #include "core/status.h"
+#include "core/stopwatch.h"
 #include "core/string_view_compat.h"
 #include "io/compression.h"
 #include "io/corpus.h"
@@ -133,8 +133,7 @@ absl::Status WriteOutputsAndReport(const CliArgs& args, const Corpus& corpus, co
 }
 
 int Run(const CliArgs& args) {
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
+  const Stopwatch total;
   SetVerbosity(2 - args.quiet);
   auto pipeline_options = MakePipelineOptions(args);
   auto corpus_options = MakeCorpusOptions(args);
@@ -174,7 +173,7 @@ int Run(const CliArgs& args) {
     return kExitRuntimeError;
   }
   RunTimes times;
-  times.read_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  times.read_seconds = total.Seconds();
 
   PipelineProgress progress;
   PipelineResult result;
@@ -184,10 +183,10 @@ int Run(const CliArgs& args) {
     result = RunPipeline(corpus, *pipeline_options, &progress);
   }
 
-  const auto write_start = Clock::now();
+  const Stopwatch write;
   const absl::Status status = WriteOutputsAndReport(args, corpus, result);
-  times.write_seconds = std::chrono::duration<double>(Clock::now() - write_start).count();
-  times.total_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  times.write_seconds = write.Seconds();
+  times.total_seconds = total.Seconds();
   if (absl::IsCancelled(status)) return any_error ? kExitRuntimeError : kExitOk;  // closed pipe: stop quietly
   if (!status.ok()) {
     PrintError(StdView(status.message()));

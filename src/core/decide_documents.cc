@@ -9,7 +9,6 @@
 //   6. which member of each C2 cluster is kept
 //   7. block ids (in order of first occurrence) and removed ranges
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <span>
 #include <vector>
@@ -17,15 +16,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "core/parallel.h"
 #include "core/pipeline.h"
+#include "core/stopwatch.h"
 
 namespace dedup {
 namespace {
 
 constexpr size_t kChunkDocs = 64;  // documents per work item, as in the passes
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // A document's full signature: its own part (the text outside candidate
 // lines) plus the shingles of the distinct candidate lines it carries, less
@@ -303,7 +299,6 @@ void ListBlocksAndRanges(const Removals& removals, std::span<const BlockOccurren
 }  // namespace
 
 PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, PipelineProgress* progress) {
-  using Clock = std::chrono::steady_clock;
   const size_t n = fp.size();
   const int k = options.num_perm;
   const int threads = options.threads;
@@ -312,7 +307,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   result.stats.candidate_lines = fp.sketches.size();
   for (size_t d = 0; d < n; ++d) result.stats.input_bytes += fp.doc_bytes[d];
   if (progress != nullptr) progress->phase = 3;
-  auto start = Clock::now();
+  Stopwatch cluster;
   const std::span<const BlockOccurrence> occurrences = fp.occurrences;
   const std::vector<uint32_t> occ_begin = OccurrenceOffsets(occurrences, n);
   // The raw signatures of the text outside candidate lines become the final
@@ -337,11 +332,11 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
         ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads);
     story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
-    result.stats.seconds_cluster += SecondsSince(start);
-    const auto blocks_start = Clock::now();
+    result.stats.seconds_cluster += cluster.Seconds();
+    const Stopwatch blocks;
     verdicts = DecideBoilerplate(occurrences, occ_begin, stories.representative, fp.source, options.blocks, threads);
-    result.stats.seconds_blocks = SecondsSince(blocks_start);
-    start = Clock::now();
+    result.stats.seconds_blocks = blocks.Seconds();
+    cluster.Restart();
   }
   const Removals removals = DecideRemovals(std::move(verdicts), occurrences, occ_begin, options.blocks, threads);
 
@@ -355,7 +350,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     for (size_t d = 0; d < n; ++d) clusters.representative[d] = static_cast<uint32_t>(d);
     clusters.similarity.assign(n, 1.0f);
   }
-  result.stats.seconds_cluster += SecondsSince(start);
+  result.stats.seconds_cluster += cluster.Seconds();
 
   ChooseKept(clusters, std::span<const uint32_t>(sigs, n * k), k, sizes, fp.doc_bytes, options, &result);
   ListBlocksAndRanges(removals, occurrences, occ_begin, threads, &result);

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <bit>
-#include <chrono>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -16,6 +15,7 @@
 #include "core/hash.h"
 #include "core/key_counter.h"
 #include "core/parallel.h"
+#include "core/stopwatch.h"
 #include "core/tokenize.h"
 
 namespace dedup {
@@ -31,10 +31,6 @@ void ReleaseBehind(const DocumentSource& docs, size_t chunk, size_t end) {
   constexpr size_t kReleaseChunks = 16;
   if ((chunk + 1) % kReleaseChunks != 0) return;
   docs.Release(end - std::min(end, kReleaseChunks * kChunkDocs), end);
-}
-
-double SecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // The hash a line is keyed by: digits folded, so that counters and dates do
@@ -538,8 +534,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
 }
 
 PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& options, PipelineProgress* progress) {
-  using Clock = std::chrono::steady_clock;
-  auto start = Clock::now();
+  Stopwatch phase;
   std::unique_ptr<LineStatistics> lines;
   absl::flat_hash_set<uint64_t> link_targets;
   if (options.boilerplate && docs.size() > 0) {
@@ -551,11 +546,11 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
     lines->head_lines = {};
     lines->listed_lines = {};
   }
-  const double seconds_pass1 = SecondsSince(start);
-  start = Clock::now();
+  const double seconds_pass1 = phase.Seconds();
+  phase.Restart();
   Fingerprints fp = ComputeFingerprints(docs, options, lines.get(), link_targets, progress);
   lines.reset();
-  const double seconds_pass2 = SecondsSince(start);
+  const double seconds_pass2 = phase.Seconds();
   PipelineResult result = DecideDocuments(std::move(fp), options, progress);
   result.stats.seconds_pass1 = seconds_pass1;
   result.stats.seconds_pass2 = seconds_pass2;
