@@ -13,6 +13,11 @@ void DistinctCounter::Reset(uint64_t max_items) {
   bits_.assign(num_bits_ / 64, 0);
 }
 
+// Built twice and chosen when loaded: the baseline x86-64 target has no
+// popcount instruction, and its library call was 0.5% of a whole run.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 uint64_t DistinctCounter::Estimate() const {
   uint64_t set = 0;
   for (const uint64_t w : bits_) set += std::popcount(w);
