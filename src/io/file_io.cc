@@ -482,16 +482,7 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
         fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
       } while (fd < 0 && errno == EINTR);
       if (fd < 0) return ErrnoError(path, errno, "cannot open");
-      path_ = path;
-      temp_path_.clear();
-      fd_ = fd;
-      registry_slot_ = -1;
-      buffer_.clear();
-      bytes_appended_ = 0;
-      replaces_file_ = false;
-      bytes_written_ = 0;
-      writeback_started_to_ = 0;
-      status_ = absl::OkStatus();
+      Start(path, /*temp_path=*/"", fd, /*registry_slot=*/-1, /*replaces_file=*/false);
       return absl::OkStatus();
     }
   }
@@ -510,17 +501,22 @@ absl::Status AtomicFileWriter::Open(const std::string& path) {
     return ErrnoError(path, err, "cannot create temporary file");
   }
   if (keep_mode != 0) ::fchmod(fd, keep_mode);
+  Start(path, std::move(temp), fd, slot, replaces_file);
+  return absl::OkStatus();
+}
+
+void AtomicFileWriter::Start(const std::string& path, std::string temp_path, int fd, int registry_slot,
+                             bool replaces_file) {
   path_ = path;
-  temp_path_ = std::move(temp);
+  temp_path_ = std::move(temp_path);
   fd_ = fd;
-  registry_slot_ = slot;
+  registry_slot_ = registry_slot;
   buffer_.clear();
   bytes_appended_ = 0;
   replaces_file_ = replaces_file;
   bytes_written_ = 0;
   writeback_started_to_ = 0;
   status_ = absl::OkStatus();
-  return absl::OkStatus();
 }
 
 absl::Status AtomicFileWriter::WriteAll(std::span<std::string_view> pieces) {

@@ -207,6 +207,9 @@ class AtomicFileWriter {
   // few MiB when replacing a file.
   void StartWriteback(size_t written);
   void Close();
+  // Every per-file field, for a file just opened (temp_path empty: written
+  // in place, registry_slot -1).
+  void Start(const std::string& path, std::string temp_path, int fd, int registry_slot, bool replaces_file);
 
   std::string path_;
   std::string temp_path_;
