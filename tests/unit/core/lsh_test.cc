@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <random>
+#include <utility>
 #include <span>
 #include <vector>
 
@@ -98,39 +99,44 @@ TEST(LshIndexTest, AFullBucketStopsGrowingAndQueriesStayBounded) {
 
 // Signatures of 8 values from an alphabet of 5, so that bands collide often.
 constexpr int kSmallPerm = 8;
-std::vector<uint32_t> SmallAlphabetSignatures(uint32_t items, uint64_t seed) {
+std::vector<uint32_t> SmallAlphabetSignatures(uint32_t items, uint64_t seed, int perm = kSmallPerm) {
   std::mt19937_64 rng(seed);
-  std::vector<uint32_t> sigs(items * kSmallPerm);
+  std::vector<uint32_t> sigs(static_cast<size_t>(items) * perm);
   for (uint32_t& v : sigs) v = static_cast<uint32_t>(rng() % 5);
   return sigs;
 }
 
 // The fixed-set index answers as LshIndex does for the same inserts and
-// queries in the same order, full buckets included, on any number of threads.
+// queries in the same order, full buckets included, on any number of threads
+// (each groups a part of every band), and with more bands than are hashed at
+// once (10 bands of one value).
 TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
-  const LshParams p{4, 2};
-  constexpr int kPerm = kSmallPerm;
-  constexpr uint32_t kItems = 3000;
-  const std::vector<uint32_t> sigs = SmallAlphabetSignatures(kItems, 7);
-  for (const int threads : {1, 3}) {
-    LshIndex reference(p, 0, /*max_bucket_items=*/7);
-    FixedLshIndex fixed(sigs, kPerm, p, threads, /*max_bucket_items=*/7);
-    size_t reported = 0;
-    for (uint32_t i = 0; i < kItems; ++i) {
-      const std::span<const uint32_t> sig(sigs.data() + i * kPerm, kPerm);
-      std::vector<uint32_t> want, got;
-      reference.Query(sig, [&](uint32_t item) { want.push_back(item); });
-      fixed.Query(i, [&](uint32_t item) { got.push_back(item); });
-      std::sort(want.begin(), want.end());
-      std::sort(got.begin(), got.end());
-      ASSERT_EQ(got, want) << "item " << i << ", threads " << threads;
-      reported += got.size();
-      if (i % 3 != 0) {
-        reference.Insert(i, sig);
-        fixed.Insert(i);
+  for (const auto& [p, perm] : {std::pair{LshParams{4, 2}, kSmallPerm}, std::pair{LshParams{10, 1}, 10}}) {
+    constexpr uint32_t kItems = 3000;
+    const std::vector<uint32_t> sigs = SmallAlphabetSignatures(kItems, 7, perm);
+    size_t buckets_one_thread = 0;
+    for (const int threads : {1, 3, 8}) {
+      LshIndex reference(p, 0, /*max_bucket_items=*/7);
+      FixedLshIndex fixed(sigs, perm, p, threads, /*max_bucket_items=*/7);
+      if (threads == 1) buckets_one_thread = fixed.num_buckets();
+      EXPECT_EQ(fixed.num_buckets(), buckets_one_thread) << "threads " << threads;
+      size_t reported = 0;
+      for (uint32_t i = 0; i < kItems; ++i) {
+        const std::span<const uint32_t> sig(sigs.data() + i * perm, perm);
+        std::vector<uint32_t> want, got;
+        reference.Query(sig, [&](uint32_t item) { want.push_back(item); });
+        fixed.Query(i, [&](uint32_t item) { got.push_back(item); });
+        std::sort(want.begin(), want.end());
+        std::sort(got.begin(), got.end());
+        ASSERT_EQ(got, want) << "item " << i << ", threads " << threads << ", bands " << p.bands;
+        reported += got.size();
+        if (i % 3 != 0) {
+          reference.Insert(i, sig);
+          fixed.Insert(i);
+        }
       }
+      EXPECT_GT(reported, kItems);
     }
-    EXPECT_GT(reported, kItems);
   }
 }
 
