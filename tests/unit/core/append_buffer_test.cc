@@ -16,8 +16,8 @@ struct Pair {
 TEST(AppendBufferTest, KeepsEveryValueAcrossGrowth) {
   AppendBuffer<Pair> buffer;
   EXPECT_TRUE(buffer.empty());
-  // Far past the first capacity and past glibc's mmap threshold, so that
-  // growth goes through both the heap and remapping.
+  // Far past the first capacity and past 1 MiB, so that growth goes
+  // through both malloc and the buffer's own mapping.
   constexpr uint64_t kCount = 3'000'000;
   for (uint64_t i = 0; i < kCount; ++i) buffer.push_back({i * 7, static_cast<uint32_t>(i)});
   ASSERT_EQ(buffer.size(), kCount);
@@ -42,6 +42,23 @@ TEST(AppendBufferTest, MovesOwnership) {
   EXPECT_EQ(a[1234], static_cast<uint8_t>(1234));
   a.push_back(7);
   EXPECT_EQ(a.size(), 5001u);
+}
+
+// The same for buffers in their own mappings: a move hands the mapping
+// over, and a move-assignment frees the one it replaces.
+TEST(AppendBufferTest, MovesMappedBuffers) {
+  constexpr int kCount = 3 << 20;  // 3 MiB of bytes
+  AppendBuffer<uint8_t> a, c;
+  for (int i = 0; i < kCount; ++i) a.push_back(static_cast<uint8_t>(i * 3));
+  for (int i = 0; i < kCount; ++i) c.push_back(1);
+  AppendBuffer<uint8_t> b(std::move(a));
+  ASSERT_EQ(b.size(), static_cast<size_t>(kCount));
+  c = std::move(b);
+  ASSERT_EQ(c.size(), static_cast<size_t>(kCount));
+  for (int i = 0; i < kCount; i += 4099) ASSERT_EQ(c[i], static_cast<uint8_t>(i * 3)) << i;
+  c.push_back(9);  // grows the mapping it took over
+  EXPECT_EQ(c[kCount], 9);
+  EXPECT_EQ(c[kCount - 1], static_cast<uint8_t>((kCount - 1) * 3));
 }
 
 }  // namespace
