@@ -18,6 +18,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "core/large_buffer.h"
+
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
@@ -93,15 +95,7 @@ class AppendBuffer {
     capacity_ = capacity;
   }
 
-  void Free() {
-#if defined(__linux__)
-    if (mapped_bytes_ != 0) {
-      ::munmap(data_, mapped_bytes_);
-      return;
-    }
-#endif
-    std::free(data_);
-  }
+  void Free() { FreeMappedOrMalloced(data_, mapped_bytes_); }
 
   T* data_ = nullptr;
   size_t size_ = 0;

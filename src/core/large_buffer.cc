@@ -57,14 +57,16 @@ LargeBuffer& LargeBuffer::operator=(LargeBuffer&& other) noexcept {
   return *this;
 }
 
-LargeBuffer::~LargeBuffer() {
+LargeBuffer::~LargeBuffer() { FreeMappedOrMalloced(data_, mapped_); }
+
+void FreeMappedOrMalloced(void* data, size_t mapped) {
 #if defined(__linux__)
-  if (mapped_ != 0) {
-    ::munmap(data_, mapped_);
+  if (mapped != 0) {
+    ::munmap(data, mapped);
     return;
   }
 #endif
-  std::free(data_);
+  std::free(data);
 }
 
 }  // namespace dedup

@@ -30,6 +30,10 @@ class LargeBuffer {
   size_t mapped_ = 0;  // bytes mapped (0: allocated with calloc)
 };
 
+// Frees memory that is either an anonymous mapping of `mapped` bytes
+// (mapped != 0) or from malloc: how LargeBuffer and AppendBuffer hold theirs.
+void FreeMappedOrMalloced(void* data, size_t mapped);
+
 }  // namespace dedup
 
 #endif  // DEDUP_CORE_LARGE_BUFFER_H_
