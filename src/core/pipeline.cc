@@ -13,6 +13,7 @@
 #include "core/append_buffer.h"
 #include "core/distinct_counter.h"
 #include "core/hash.h"
+#include "core/heap_trim.h"
 #include "core/key_counter.h"
 #include "core/parallel.h"
 #include "core/stopwatch.h"
@@ -550,6 +551,7 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   phase.Restart();
   Fingerprints fp = ComputeFingerprints(docs, options, lines.get(), link_targets, progress);
   lines.reset();
+  TrimHeap();  // pass 2's per-thread tables and scratch, before clustering's peak
   const double seconds_pass2 = phase.Seconds();
   PipelineResult result = DecideDocuments(std::move(fp), options, progress);
   result.stats.seconds_pass1 = seconds_pass1;
