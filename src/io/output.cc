@@ -51,19 +51,16 @@ bool AppendJsonStringWithout(std::string_view value, std::span<const RemovedRang
   const Byte* raw = body;  // the walk's place in the escaped bytes...
   size_t text = 0;         // ...and in the decoded text
   // Moves the walk to decoded offset `to` (or the end); false if that is
-  // inside an escape's decoded bytes.
+  // inside an escape's decoded bytes. Up to the next backslash a byte is a
+  // byte of text, so only the bytes up to `to` are searched for one.
   auto walk_to = [&](size_t to) {
     while (text < to && raw < end) {
-      const void* found = std::memchr(raw, '\\', end - raw);
-      const Byte* const backslash = found != nullptr ? static_cast<const Byte*>(found) : end;
-      if (static_cast<size_t>(backslash - raw) >= to - text) {
-        raw += to - text;
-        text = to;
-        return true;
-      }
-      text += backslash - raw;
-      raw = backslash;
-      if (raw == end) return true;
+      const size_t plain = std::min<size_t>(end - raw, to - text);
+      const void* found = std::memchr(raw, '\\', plain);
+      const size_t run = found != nullptr ? static_cast<const Byte*>(found) - raw : plain;
+      raw += run;
+      text += run;
+      if (found == nullptr) continue;  // at `to` or at the end: the loop stops
       Byte decoded[4];
       Byte* decoded_end = decoded;
       const Byte* after = raw;
