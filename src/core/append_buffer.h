@@ -35,15 +35,13 @@ class AppendBuffer {
   AppendBuffer(AppendBuffer&& other) noexcept
       : data_(std::exchange(other.data_, nullptr)),
         size_(std::exchange(other.size_, 0)),
-        capacity_(std::exchange(other.capacity_, 0)),
-        mapped_bytes_(std::exchange(other.mapped_bytes_, 0)) {}
+        capacity_(std::exchange(other.capacity_, 0)) {}
   AppendBuffer& operator=(AppendBuffer&& other) noexcept {
     if (this != &other) {
       Free();
       data_ = std::exchange(other.data_, nullptr);
       size_ = std::exchange(other.size_, 0);
       capacity_ = std::exchange(other.capacity_, 0);
-      mapped_bytes_ = std::exchange(other.mapped_bytes_, 0);
     }
     return *this;
   }
@@ -67,25 +65,34 @@ class AppendBuffer {
  private:
   static constexpr size_t kMapBytes = size_t{1} << 20;  // from here on, a mapping of its own
 
+  // The bytes of data_'s mapping, or 0 when data_ is from malloc: capacity
+  // only grows, so a buffer is mapped from its first size of kMapBytes on.
+  size_t MappedBytes() const {
+#if defined(__linux__)
+    const size_t bytes = capacity_ * sizeof(T);
+    return bytes >= kMapBytes ? bytes : 0;
+#else
+    return 0;
+#endif
+  }
+
   void Grow() {
     const size_t capacity = capacity_ == 0 ? 1024 : capacity_ * 2;
     const size_t bytes = capacity * sizeof(T);
 #if defined(__linux__)
     if (bytes >= kMapBytes) {
-      const size_t page = 4096;
-      const size_t map_bytes = (bytes + page - 1) / page * page;
+      const size_t mapped = MappedBytes();
       void* grown;
-      if (mapped_bytes_ != 0) {
-        grown = ::mremap(data_, mapped_bytes_, map_bytes, MREMAP_MAYMOVE);
+      if (mapped != 0) {
+        grown = ::mremap(data_, mapped, bytes, MREMAP_MAYMOVE);
       } else {
-        grown = ::mmap(nullptr, map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        grown = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (grown != MAP_FAILED && size_ > 0) std::memcpy(grown, data_, size_ * sizeof(T));
       }
       if (grown == MAP_FAILED) throw std::bad_alloc();
-      if (mapped_bytes_ == 0) std::free(data_);
+      if (mapped == 0) std::free(data_);
       data_ = static_cast<T*>(grown);
       capacity_ = capacity;
-      mapped_bytes_ = map_bytes;
       return;
     }
 #endif
@@ -95,12 +102,11 @@ class AppendBuffer {
     capacity_ = capacity;
   }
 
-  void Free() { FreeMappedOrMalloced(data_, mapped_bytes_); }
+  void Free() { FreeMappedOrMalloced(data_, MappedBytes()); }
 
   T* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
-  size_t mapped_bytes_ = 0;  // 0: data_ is from malloc
 };
 
 }  // namespace dedup
