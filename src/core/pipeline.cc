@@ -531,6 +531,13 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   });
   thread_occurrences.clear();
   fp.sketches.MergeFrom(thread_sketches, threads);
+  // The threads' tables and scratch go back to the kernel before
+  // clustering, where a run peaks (glibc would keep them in the threads'
+  // heaps).
+  thread_sketches.clear();
+  recent_sketches.clear();
+  scratch.clear();
+  TrimHeap();
   return fp;
 }
 
@@ -551,7 +558,6 @@ PipelineResult RunPipeline(const DocumentSource& docs, const PipelineOptions& op
   phase.Restart();
   Fingerprints fp = ComputeFingerprints(docs, options, lines.get(), link_targets, progress);
   lines.reset();
-  TrimHeap();  // pass 2's per-thread tables and scratch, before clustering's peak
   const double seconds_pass2 = phase.Seconds();
   PipelineResult result = DecideDocuments(std::move(fp), options, progress);
   result.stats.seconds_pass1 = seconds_pass1;

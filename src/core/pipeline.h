@@ -191,7 +191,8 @@ struct Fingerprints {
 // Pass 2. lines == nullptr: boilerplate off (no candidate lines). lines
 // from CountLines over the same docs, then SelectCandidateKeys: its line-key
 // log is read back. Its log and candidate keys are freed once read, before
-// the fingerprints are gathered (the peak of the pass).
+// the fingerprints are gathered (the peak of the pass); at the end the
+// heap is trimmed (core/heap_trim.h).
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
                                  LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress = nullptr);

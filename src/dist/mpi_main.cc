@@ -29,7 +29,6 @@
 #include "cli/inputs.h"
 #include "cli/options.h"
 #include "cli/run.h"
-#include "core/heap_trim.h"
 #include "core/status.h"
 #include "core/string_view_compat.h"
 #include "dist/wire.h"
@@ -251,7 +250,6 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
 
   Fingerprints fp = ComputeFingerprints(corpus, options, lines.get(), link_targets);
   lines.reset();
-  TrimHeap();  // as RunPipeline does
   std::vector<uint64_t> doc_counts;  // per rank, on rank 0
   DEDUP_ASSIGN_OR_RETURN(Fingerprints all, GatherFingerprints(std::move(fp), options.num_perm, &doc_counts));
 
