@@ -197,7 +197,7 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
         compared[t] += verifiers[t].Verify(i, [&](auto&& fn) { index.Query(buckets_of(j), fn); }, &block_best[j]);
       }
     });
-    index.StartNewInserts(static_cast<uint32_t>(begin));
+    index.StartNewInserts();
     for (size_t j = 0; j < end - begin; ++j) {
       constexpr size_t kAheadInserts = 4;  // the buckets lie anywhere in a table larger than the caches
       if (j + kAheadInserts < end - begin) index.Prefetch(buckets_of(j + kAheadInserts));

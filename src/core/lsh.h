@@ -139,16 +139,17 @@ class FixedLshIndex {
     Query(std::span<const BucketId>(buckets, BucketsOf(item, buckets)), fn);
   }
 
-  // From here on, QueryNew reports only the items inserted after this call;
-  // they must be >= first_item.
-  void StartNewInserts(uint32_t first_item) { first_new_item_ = first_item; }
+  // From here on, QueryNew reports only the items inserted after this call.
+  void StartNewInserts() { first_new_slot_ = static_cast<uint32_t>(items_.size()); }
 
   // Query reporting only the items inserted since StartNewInserts: the
-  // newest of each bucket, so it stops at the first older one.
+  // newest of each bucket, so it stops at the first older one. Slots are
+  // numbered in the order of insertion, so the slot number alone tells
+  // (the item behind an old bucket head lies anywhere in memory).
   template <typename Fn>
   void QueryNew(std::span<const BucketId> buckets, Fn&& fn) const {
     for (const BucketId id : buckets) {
-      for (uint32_t slot = heads_[id].head; slot != kNone && items_[slot] >= first_new_item_; slot = next_[slot])
+      for (uint32_t slot = heads_[id].head; slot != kNone && slot >= first_new_slot_; slot = next_[slot])
         fn(items_[slot]);
     }
   }
@@ -179,7 +180,7 @@ class FixedLshIndex {
   std::vector<Bucket> heads_;           // per bucket: newest slot
   std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
   std::vector<uint32_t> items_;         // slot -> item
-  uint32_t first_new_item_ = 0;
+  uint32_t first_new_slot_ = 0;
 };
 
 }  // namespace dedup

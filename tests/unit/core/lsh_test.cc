@@ -149,7 +149,7 @@ TEST(FixedLshIndexTest, QueryNewReportsTheInsertsSinceItsStart) {
   FixedLshIndex index(sigs, kSmallPerm, p, 2, /*max_bucket_items=*/7);
   size_t reported_new = 0;
   for (uint32_t begin = 0; begin < kItems; begin += 100) {
-    index.StartNewInserts(begin);
+    index.StartNewInserts();
     for (uint32_t i = begin; i < begin + 100; ++i) {
       std::vector<uint32_t> want, got;
       index.Query(i, [&](uint32_t item) {
