@@ -28,24 +28,13 @@ namespace fs = std::filesystem;
 
 absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
   if (args.memory_limit_mib == 0) return absl::OkStatus();
-  // Measured (bench/runs/2026-11-26-vm/e2e-a2a9a87.md): framing holds the
-  // mapped input (compressed and piped inputs too, mapped from a temporary
-  // file: io/file_io.h InputBuilder); after it, input pages are released as
-  // the passes read them, pass 1's line counters are freed before pass 2,
-  // and the peak comes in clustering: the per-document state (two
-  // signatures, candidate-line records, LSH buckets), ~2.4 KB a document.
-  // Estimate / measured: 100 MB of news 141 / 130 MB, 1 GB 1.26 / 1.22 GB,
-  // 4 GB 4.98 / 4.85 GB.
-  constexpr uint64_t kFixedBytes = uint64_t{16} << 20;  // code, thread stacks, small tables
-  constexpr uint64_t kBytesPerDocument = 2432;
   const uint64_t input = corpus.SizeHintBytes();
-  const uint64_t estimate = std::max(input, kFixedBytes + kBytesPerDocument * corpus.size());
-  const uint64_t limit = args.memory_limit_mib << 20;
-  if (estimate <= limit) return absl::OkStatus();
+  const uint64_t estimate = EstimatePeakMemoryBytes(input, corpus.size(), args.threads);
+  if (estimate <= args.memory_limit_mib << 20) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrFormat(
-      "estimated peak memory %d MiB (the input, %d MiB, or 16 MiB + ~2.4 KB x %d documents) exceeds "
-      "--memory-limit=%d MiB; split the input, or spread it over machines with dedup_mpi",
-      estimate >> 20, input >> 20, corpus.size(), args.memory_limit_mib));
+      "estimated peak memory %d MiB (input %d MiB, %d documents, %d thread%s; ~2.5 KB a document) exceeds "
+      "--memory-limit=%d MiB; split the input, use fewer threads, or spread it over machines with dedup_mpi",
+      estimate >> 20, input >> 20, corpus.size(), args.threads, args.threads == 1 ? "" : "s", args.memory_limit_mib));
 }
 
 absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {

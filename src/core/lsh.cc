@@ -87,8 +87,7 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
   // threads the cap took that peak from 1,936 to 1,748 MiB. The two builds
   // of a run are ~0.8 s of CPU at 1 GB, so it costs at most ~0.15 s there
   // (estimated, not timed on such a machine).
-  constexpr int kMaxThreads = 4;
-  threads = std::clamp(threads, 1, kMaxThreads);
+  threads = std::clamp(threads, 1, kMaxBuildThreads);
   // Bands are hashed a few at a time, so that each signature row is read
   // once per few bands (rows are far apart), in enough blocks to share out.
   constexpr int kMaxBlockBands = 8;

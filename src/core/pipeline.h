@@ -159,6 +159,11 @@ struct LineStatistics {
 // process of one run must use the same value.
 uint64_t LineCounterKeys(uint64_t size_hint_bytes);
 
+// Peak memory of a run over `documents` documents, read from input_bytes of
+// input, on `threads` threads: what --memory-limit checks before the heavy
+// phases. Calibrated on generated news (see the definition).
+uint64_t EstimatePeakMemoryBytes(uint64_t input_bytes, size_t documents, int threads);
+
 // Pass 1 over all of docs, adding to *stats.
 void CountLines(const DocumentSource& docs, const PipelineOptions& options, LineStatistics* stats,
                 PipelineProgress* progress = nullptr);

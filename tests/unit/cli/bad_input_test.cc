@@ -2,7 +2,6 @@
 // documented answer (message naming file and line, exit status, output).
 #include <gtest/gtest.h>
 
-#include "binary_fixture.h"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +10,9 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+
+#include "binary_fixture.h"
+#include "core/pipeline.h"
 
 namespace {
 
@@ -115,6 +117,24 @@ TEST_F(BadInputTest, MemoryLimitStopsEarlyWithAClearMessage) {
   EXPECT_NE(r.err.find("exceeds --memory-limit=1 MiB"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
   r = Run("in.jsonl -o out.jsonl --memory-limit 1000");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Threads that build the LSH index hold memory of their own: a limit that
+// fits one thread's estimate can refuse four.
+TEST_F(BadInputTest, MemoryLimitCountsThreads) {
+  std::string in;
+  for (int i = 0; i < 20000; ++i) in += "{\"text\": \"d " + std::to_string(i) + "\"}\n";
+  WriteFile(dir_ / "in.jsonl", in);
+  const uint64_t one = dedup::EstimatePeakMemoryBytes(0, 20000, 1) >> 20;
+  const uint64_t four = dedup::EstimatePeakMemoryBytes(0, 20000, 4) >> 20;
+  ASSERT_LT(one + 1, four);
+  const std::string limit = " --memory-limit " + std::to_string(one + 1);
+  Result r = Run("in.jsonl -o out.jsonl --threads 4" + limit);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("4 threads"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
+  r = Run("in.jsonl -o out.jsonl --threads 1" + limit);
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
