@@ -3,7 +3,7 @@
 # files (JSONL with sources, a WET file, a gzip file) is cleaned once by
 # `dedup` and then by `mpirun -np N dedup_mpi` for N = 1, 2, 3
 # (oversubscribed on 2 cores, as root where needed); the output trees and the
-# reports must be byte-identical.
+# reports must be byte-identical. Then --memory-limit must refuse a run.
 # Usage: scripts/mpi_test.sh BUILD_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +30,17 @@ for np in 1 2 3; do
   fi
 done
 "$build/dedup" verify "$tmp/in" -o "$tmp/outmpi3/" --report "$tmp/reportmpi3.jsonl"
+# --memory-limit: refused on every rank before the heavy phases, rank 0 says
+# why, nothing is written.
+if OMPI_MCA_plm_rsh_agent= mpirun "${mpi_flags[@]}" -np 2 "$build/dedup_mpi" "$tmp/in" -o "$tmp/outlimit/" \
+    --memory-limit 1 2>"$tmp/limit.err"; then
+  echo "mpirun -np 2 --memory-limit 1: ran, should have refused"
+  status=1
+elif ! grep -q "exceeds --memory-limit=1 MiB" "$tmp/limit.err" || [ -e "$tmp/outlimit" ]; then
+  echo "mpirun -np 2 --memory-limit 1: no message, or output written"
+  cat "$tmp/limit.err"
+  status=1
+else
+  echo "mpirun -np 2 --memory-limit 1: refused, nothing written"
+fi
 exit $status

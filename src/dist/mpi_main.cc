@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "cli/diag.h"
 #include "cli/inputs.h"
 #include "cli/options.h"
@@ -190,6 +191,25 @@ std::vector<InputFile> MyShare(const std::vector<InputFile>& files, int rank, in
   return mine;
 }
 
+// --memory-limit, per rank, before the heavy phases: a rank holds its share
+// of the input and its documents' state while it fingerprints; rank 0 then
+// holds every document's state while it clusters. The largest estimate
+// decides on every rank alike; rank 0 names it.
+bool WithinMemoryLimit(const CliArgs& args, uint64_t my_docs, uint64_t my_bytes, int threads) {
+  uint64_t total_docs = 0;
+  MPI_Allreduce(&my_docs, &total_docs, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  uint64_t mine = EstimatePeakMemoryBytes(my_bytes, Rank() == 0 ? total_docs : my_docs, threads), largest = 0;
+  MPI_Allreduce(&mine, &largest, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
+  if (largest <= args.memory_limit_mib << 20) return true;
+  if (Rank() == 0) {
+    PrintError(absl::StrFormat(
+        "estimated peak memory %d MiB on the rank that needs most (rank 0 clusters all %d documents; "
+        "%d thread%s a rank) exceeds --memory-limit=%d MiB; split the input into slices",
+        largest >> 20, total_docs, threads, threads == 1 ? "" : "s", args.memory_limit_mib));
+  }
+  return false;
+}
+
 absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   const int rank = Rank(), size = WorldSize();
   if (args.output.empty() || args.output == "-") {
@@ -214,6 +234,10 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   // Global sizes: every rank sizes its line counter the same way.
   uint64_t my_bytes = corpus.SizeHintBytes(), total_bytes = 0;
   MPI_Allreduce(&my_bytes, &total_bytes, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
+  if (args.memory_limit_mib != 0 && !WithinMemoryLimit(args, corpus.size(), my_bytes, options.threads)) {
+    *exit_code = kExitRuntimeError;  // rank 0 said why; every rank stops here
+    return absl::OkStatus();
+  }
 
   std::unique_ptr<LineStatistics> lines;
   absl::flat_hash_set<uint64_t> link_targets;
