@@ -43,6 +43,13 @@ struct JsonlChunk {
 
 namespace {
 
+// Room for `size` elements, at least doubling the capacity when it grows,
+// so that reserving before each of many appends stays amortised.
+template <typename Container>
+void ReserveGeometrically(Container& c, size_t size) {
+  if (size > c.capacity()) c.reserve(std::max(size, 2 * c.capacity()));
+}
+
 using internal::JsonlChunk;
 
 bool IsBlankLine(std::string_view line) {
@@ -262,6 +269,18 @@ absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const 
   });
 
   // Merged in order: same documents, ids and first error at any thread count.
+  // One thread does it (~0.05 s at 1 GB, half of it growing the arrays):
+  // room for every stretch's documents first, still growing geometrically
+  // across inputs (a tree of many files frames one input at a time).
+  size_t more_docs = 0, more_id_bytes = 0;
+  for (const JsonlChunk& chunk : chunks) {
+    more_docs += chunk.docs.size();
+    more_id_bytes += chunk.ids.size();
+  }
+  ReserveGeometrically(docs_, docs_.size() + more_docs);
+  ReserveGeometrically(doc_source_, doc_source_.size() + more_docs);
+  ReserveGeometrically(id_begin_, id_begin_.size() + more_docs);
+  ReserveGeometrically(ids_, ids_.size() + more_id_bytes);
   uint64_t line_base = 0;
   size_t last = SIZE_MAX;  // the input's last document in docs_
   for (JsonlChunk& chunk : chunks) {
