@@ -121,8 +121,8 @@ __attribute__((target("avx512f,avx512bw"))) void ClassifyAvx512(const unsigned c
 
 }  // namespace
 
-ClassifyWindowFn ClassifyWindowSse2() { return __builtin_cpu_supports("sse2") ? &ClassifySse2 : nullptr; }
-ClassifyWindowFn ClassifyWindowAvx2() { return __builtin_cpu_supports("avx2") ? &ClassifyAvx2 : nullptr; }
+ClassifyWindowFn ClassifyWindowSse2() { return CpuHasSse2() ? &ClassifySse2 : nullptr; }
+ClassifyWindowFn ClassifyWindowAvx2() { return CpuHasAvx2() ? &ClassifyAvx2 : nullptr; }
 ClassifyWindowFn ClassifyWindowAvx512() { return CpuHasAvx512Bw() ? &ClassifyAvx512 : nullptr; }
 #else
 ClassifyWindowFn ClassifyWindowSse2() { return nullptr; }

@@ -25,6 +25,10 @@
 
 namespace dedup {
 
+// SSE2 and AVX2: the byte classifier's 16- and 32-byte paths (on 32-bit x86
+// too).
+bool CpuHasSse2();
+bool CpuHasAvx2();
 // AVX-512 F and BW: 64-byte registers and byte masks.
 bool CpuHasAvx512Bw();
 // Those, DQ, VBMI and VBMI2 (byte permutes and compress, 64-bit multiplies),
