@@ -29,12 +29,13 @@ namespace fs = std::filesystem;
 absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
   if (args.memory_limit_mib == 0) return absl::OkStatus();
   const uint64_t input = corpus.SizeHintBytes();
-  const uint64_t estimate = EstimatePeakMemoryBytes(input, corpus.size(), args.threads);
-  if (estimate <= args.memory_limit_mib << 20) return absl::OkStatus();
+  // In MiB, rounded up: the limit in bytes could overflow.
+  const uint64_t estimate_mib = (EstimatePeakMemoryBytes(input, corpus.size(), args.threads) + (1 << 20) - 1) >> 20;
+  if (estimate_mib <= args.memory_limit_mib) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrFormat(
       "estimated peak memory %d MiB (input %d MiB, %d documents, %d thread%s; ~2.5 KB a document) exceeds "
       "--memory-limit=%d MiB; split the input, use fewer threads, or spread it over machines with dedup_mpi",
-      estimate >> 20, input >> 20, corpus.size(), args.threads, args.threads == 1 ? "" : "s", args.memory_limit_mib));
+      estimate_mib, input >> 20, corpus.size(), args.threads, args.threads == 1 ? "" : "s", args.memory_limit_mib));
 }
 
 absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {

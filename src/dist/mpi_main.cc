@@ -198,14 +198,16 @@ std::vector<InputFile> MyShare(const std::vector<InputFile>& files, int rank, in
 bool WithinMemoryLimit(const CliArgs& args, uint64_t my_docs, uint64_t my_bytes, int threads) {
   uint64_t total_docs = 0;
   MPI_Allreduce(&my_docs, &total_docs, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-  uint64_t mine = EstimatePeakMemoryBytes(my_bytes, Rank() == 0 ? total_docs : my_docs, threads), largest = 0;
+  // In MiB, rounded up: the limit in bytes could overflow.
+  uint64_t mine = (EstimatePeakMemoryBytes(my_bytes, Rank() == 0 ? total_docs : my_docs, threads) + (1 << 20) - 1) >> 20;
+  uint64_t largest = 0;
   MPI_Allreduce(&mine, &largest, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
-  if (largest <= args.memory_limit_mib << 20) return true;
+  if (largest <= args.memory_limit_mib) return true;
   if (Rank() == 0) {
     PrintError(absl::StrFormat(
         "estimated peak memory %d MiB on the rank that needs most (rank 0 clusters all %d documents; "
         "%d thread%s a rank) exceeds --memory-limit=%d MiB; split the input into slices",
-        largest >> 20, total_docs, threads, threads == 1 ? "" : "s", args.memory_limit_mib));
+        largest, total_docs, threads, threads == 1 ? "" : "s", args.memory_limit_mib));
   }
   return false;
 }

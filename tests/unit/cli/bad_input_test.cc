@@ -118,6 +118,8 @@ TEST_F(BadInputTest, MemoryLimitStopsEarlyWithAClearMessage) {
   EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
   r = Run("in.jsonl -o out.jsonl --memory-limit 1000");
   EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Run("in.jsonl -o out.jsonl --memory-limit 17592186044416");  // 2^44 MiB: 2^64 bytes
+  EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
 // Threads that build the LSH index hold memory of their own: a limit that
