@@ -105,7 +105,9 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
                  "Stop before the heavy phases, with a message, when the estimated peak memory exceeds this many MiB "
                  "(0: no limit)")
       ->capture_default_str()->group("Output");
-  app.add_option("--threads", args.threads, "Worker threads (0: all cores); output is the same for any count")
+  app.add_option("--threads", args.threads,
+                 absl::StrCat("Worker threads (0: all cores; at most ", PipelineOptions::kMaxThreads,
+                              "); output is the same for any count"))
       ->capture_default_str()->group("Output");
 
   if (const std::optional<int> status = ParseOrExitStatus(app, argc, argv, "dedup")) return *status;

@@ -220,7 +220,9 @@ absl::Status PipelineOptions::Validate() const {
   if (lsh.bands < 0 || lsh.rows < 0 || lsh.bands * lsh.rows > num_perm)
     return absl::InvalidArgumentError("--bands * --rows must not exceed --num-perm");
   if (blocks.min_stories < 2) return absl::InvalidArgumentError("--min-stories must be at least 2");
-  if (threads < 1) return absl::InvalidArgumentError("--threads must be at least 1");
+  if (threads < 1 || threads > kMaxThreads)
+    return absl::InvalidArgumentError(
+        absl::StrFormat("--threads must be in [1, %d] (0: all cores), got %d", kMaxThreads, threads));
   return absl::OkStatus();
 }
 

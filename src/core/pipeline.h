@@ -69,6 +69,10 @@ struct PipelineOptions {
   KeepPolicy keep = KeepPolicy::kFirst;
   BoilerplateOptions blocks;
   int threads = 1;
+  // Each thread keeps scratch and tables of its own (~200 KB even when it
+  // has no work): --threads 100000 over 100 MB took 20 GB and 69 s. More
+  // threads than this are refused, not run.
+  static constexpr int kMaxThreads = 4096;
 
   absl::Status Validate() const;
   // The banding actually used: lsh when set, else chosen so that a copy

@@ -122,6 +122,16 @@ TEST_F(BadInputTest, MemoryLimitStopsEarlyWithAClearMessage) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// A typo's thread count is refused before any input is read: each thread
+// keeps scratch of its own.
+TEST_F(BadInputTest, AbsurdThreadCountsAreRefused) {
+  WriteFile(dir_ / "in.jsonl", "{\"text\": \"one story\"}\n");
+  const Result r = Run("in.jsonl -o out.jsonl --threads 100000");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--threads must be in [1, 4096]"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out.jsonl"));
+}
+
 // Threads that build the LSH index hold memory of their own: a limit that
 // fits one thread's estimate can refuse four.
 TEST_F(BadInputTest, MemoryLimitCountsThreads) {

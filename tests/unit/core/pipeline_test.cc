@@ -466,6 +466,11 @@ TEST(PipelineOptionsTest, ValidateRejectsOutOfRangeValues) {
   o = PipelineOptions{};
   o.blocks.min_stories = 1;
   EXPECT_FALSE(o.Validate().ok());
+  o = PipelineOptions{};
+  o.threads = PipelineOptions::kMaxThreads;
+  EXPECT_TRUE(o.Validate().ok());
+  o.threads = PipelineOptions::kMaxThreads + 1;
+  EXPECT_FALSE(o.Validate().ok());
 }
 
 }  // namespace
