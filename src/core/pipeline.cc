@@ -220,6 +220,15 @@ absl::Status PipelineOptions::Validate() const {
   if (lsh.bands < 0 || lsh.rows < 0 || lsh.bands * lsh.rows > num_perm)
     return absl::InvalidArgumentError("--bands * --rows must not exceed --num-perm");
   if (blocks.min_stories < 2) return absl::InvalidArgumentError("--min-stories must be at least 2");
+  // A share outside [0, 1] (or NaN, which no share reaches) would silently
+  // turn a kind of boilerplate off or make every recurring line one.
+  for (const auto& [flag, share] : {std::pair{"--min-share", blocks.min_share},
+                                    std::pair{"--short-block-share", blocks.short_block_share},
+                                    std::pair{"--template-share", blocks.template_share}}) {
+    if (!(share >= 0.0 && share <= 1.0))
+      return absl::InvalidArgumentError(absl::StrFormat("%s must be in [0, 1], got %g", flag, share));
+  }
+  if (blocks.short_block_tokens < 0) return absl::InvalidArgumentError("--short-block-tokens must be at least 0");
   if (threads < 1 || threads > kMaxThreads)
     return absl::InvalidArgumentError(
         absl::StrFormat("--threads must be in [1, %d] (0: all cores), got %d", kMaxThreads, threads));

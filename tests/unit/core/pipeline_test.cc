@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <set>
 #include <string>
@@ -465,6 +466,20 @@ TEST(PipelineOptionsTest, ValidateRejectsOutOfRangeValues) {
   EXPECT_FALSE(o.Validate().ok());
   o = PipelineOptions{};
   o.blocks.min_stories = 1;
+  EXPECT_FALSE(o.Validate().ok());
+  for (const double bad : {-0.1, 1.5, std::nan("")}) {
+    o = PipelineOptions{};
+    o.blocks.min_share = bad;
+    EXPECT_FALSE(o.Validate().ok()) << bad;
+    o = PipelineOptions{};
+    o.blocks.short_block_share = bad;
+    EXPECT_FALSE(o.Validate().ok()) << bad;
+    o = PipelineOptions{};
+    o.blocks.template_share = bad;
+    EXPECT_FALSE(o.Validate().ok()) << bad;
+  }
+  o = PipelineOptions{};
+  o.blocks.short_block_tokens = -1;
   EXPECT_FALSE(o.Validate().ok());
   o = PipelineOptions{};
   o.threads = PipelineOptions::kMaxThreads;
