@@ -1,11 +1,15 @@
 #include "cli/inputs.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "cli/diag.h"
 #include "core/status.h"
@@ -59,17 +63,90 @@ bool OutputIsDirectory(const CliArgs& args) {
   return args.inputs.size() == 1 && IsDirectory(args.inputs[0]);
 }
 
-absl::Status CheckOutputOutsideInputs(const CliArgs& args) {
-  if (args.output.empty()) return absl::OkStatus();
+namespace {
+
+// A file's identity (device and inode: links and other spellings of one
+// path agree), or none when it does not exist.
+std::optional<std::pair<dev_t, ino_t>> FileIdentity(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return std::nullopt;
+  return std::pair{st.st_dev, st.st_ino};
+}
+
+// Where a regular file will be written: its canonical path, or "" for a
+// device or FIFO (written in place: several writers may share one).
+std::string WrittenPath(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return "";
   std::error_code ec;
-  const fs::path out = fs::weakly_canonical(args.output, ec);
-  for (const std::string& in : args.inputs) {
-    if (!IsDirectory(in)) continue;
-    const fs::path dir = fs::weakly_canonical(in, ec);
-    auto [d, o] = std::mismatch(dir.begin(), dir.end(), out.begin(), out.end());
-    if (d == dir.end()) {
+  const fs::path canonical = fs::weakly_canonical(path, ec);
+  return ec ? path : canonical.string();
+}
+
+}  // namespace
+
+absl::Status CheckOutputPaths(const CliArgs& args) {
+  const bool to_file = !args.output.empty() && args.output != "-";
+  std::error_code ec;
+  if (to_file) {
+    const fs::path out = fs::weakly_canonical(args.output, ec);
+    for (const std::string& in : args.inputs) {
+      if (!IsDirectory(in)) continue;
+      const fs::path dir = fs::weakly_canonical(in, ec);
+      auto [d, o] = std::mismatch(dir.begin(), dir.end(), out.begin(), out.end());
+      if (d == dir.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("output directory ", args.output, " is inside input directory ", in));
+      }
+    }
+  }
+  const absl::StatusOr<std::vector<InputFile>> files = ListInputFiles(args);
+  if (!files.ok()) return absl::OkStatus();  // reading the inputs reports it
+  // An input is read until the outputs are written (mapped, not copied):
+  // replacing one would lose the documents the run removes from it.
+  absl::flat_hash_map<std::pair<dev_t, ino_t>, const InputFile*> inputs;
+  for (const InputFile& f : *files) {
+    if (f.path != "-") {
+      if (const auto id = FileIdentity(f.path)) inputs.emplace(*id, &f);
+    } else if (struct stat st {}; fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
+      inputs.emplace(std::pair{st.st_dev, st.st_ino}, &f);  // dedup < FILE reads FILE in place
+    }
+  }
+  const auto name = [](const InputFile& f) { return f.path == "-" ? std::string("the file on standard input") : f.path; };
+  const auto replaces_input = [&](const std::string& path) -> const InputFile* {
+    const auto id = FileIdentity(path);
+    if (!id) return nullptr;
+    const auto it = inputs.find(*id);
+    return it == inputs.end() ? nullptr : it->second;
+  };
+  const bool report_to_file = !args.report.empty() && args.report != "-";
+  if (report_to_file) {
+    if (const InputFile* f = replaces_input(args.report)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("output directory ", args.output, " is inside input directory ", in));
+          absl::StrCat("--report ", args.report, " would replace input ", name(*f), "; write it to another place"));
+    }
+  }
+  if (!to_file) return absl::OkStatus();
+  const std::string report = report_to_file ? WrittenPath(args.report) : "";
+  // One output file takes every input; a directory, one file per input.
+  std::vector<std::string> outs;
+  if (!OutputIsDirectory(args)) {
+    outs.push_back(args.output);
+  } else {
+    for (const InputFile& f : *files) outs.push_back((fs::path(args.output) / f.rel_path).string());
+  }
+  absl::flat_hash_map<std::string, size_t> written;  // output file -> index in outs
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (const InputFile* in = replaces_input(outs[i])) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("output ", outs[i], " would replace input ", name(*in), "; write to another place"));
+    }
+    const std::string path = WrittenPath(outs[i]);
+    if (path.empty()) continue;
+    if (path == report) return absl::InvalidArgumentError(absl::StrCat("-o and --report both name ", outs[i]));
+    if (const auto [it, added] = written.emplace(path, i); !added) {
+      return absl::InvalidArgumentError(absl::StrCat("inputs ", (*files)[it->second].path, " and ", (*files)[i].path,
+                                                     " would both be written to ", outs[i]));
     }
   }
   return absl::OkStatus();

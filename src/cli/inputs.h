@@ -38,8 +38,11 @@ absl::Status LoadInputs(const CliArgs& args, Corpus& corpus, bool* any_error);
 // are several files or a directory.
 bool OutputIsDirectory(const CliArgs& args);
 
-// The output directory must not be an input directory or inside one.
-absl::Status CheckOutputOutsideInputs(const CliArgs& args);
+// Refuses (as a usage error) outputs that would lose data: an output
+// directory that is an input directory or inside one; an output file or
+// report that would replace an input file; -o and --report naming one file;
+// two inputs mirrored to one output file.
+absl::Status CheckOutputPaths(const CliArgs& args);
 
 }  // namespace dedup
 

@@ -137,7 +137,7 @@ int Run(const CliArgs& args) {
     PrintError("stdin is a terminal; give FILEs or pipe input in (see dedup --help)");
     return kExitUsage;
   }
-  if (const absl::Status s = CheckOutputOutsideInputs(args); !s.ok()) {
+  if (const absl::Status s = CheckOutputPaths(args); !s.ok()) {
     PrintError(StdView(s.message()));
     return kExitUsage;
   }

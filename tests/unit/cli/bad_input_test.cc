@@ -122,6 +122,42 @@ TEST_F(BadInputTest, MemoryLimitStopsEarlyWithAClearMessage) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// An output or report that would replace an input loses the documents the
+// run removes from it; outputs that would replace each other lose one of
+// them. Each is a usage error before anything is read or written.
+TEST_F(BadInputTest, OutputsThatWouldReplaceInputsOrEachOtherAreUsageErrors) {
+  const std::string doc = "{\"text\": \"one story\"}\n{\"text\": \"one story\"}\n";
+  WriteFile(dir_ / "a.jsonl", doc);
+  WriteFile(dir_ / "b.jsonl", doc);
+  WriteFile(dir_ / "x/c.jsonl", doc);
+  WriteFile(dir_ / "y/c.jsonl", doc);
+  fs::create_symlink("a.jsonl", dir_ / "link.jsonl");
+  const struct {
+    const char* command;
+    const char* message;
+  } cases[] = {
+      {"a.jsonl -o a.jsonl", "output a.jsonl would replace input a.jsonl"},
+      {"a.jsonl -o link.jsonl", "output link.jsonl would replace input a.jsonl"},
+      {"a.jsonl b.jsonl -o .", "would replace input a.jsonl"},
+      {"a.jsonl b.jsonl -o out/ --report b.jsonl", "--report b.jsonl would replace input b.jsonl"},
+      {"-o a.jsonl < a.jsonl", "would replace input the file on standard input"},
+      {"a.jsonl -o same.jsonl --report same.jsonl", "-o and --report both name same.jsonl"},
+      {"a.jsonl b.jsonl -o out/ --report out/b.jsonl", "-o and --report both name out/b.jsonl"},
+      {"x/c.jsonl y/c.jsonl -o out/", "inputs x/c.jsonl and y/c.jsonl would both be written to out/c.jsonl"},
+  };
+  for (const auto& c : cases) {
+    const Result r = Sh("'" + std::string(DEDUP_BINARY) + "' " + c.command);
+    EXPECT_EQ(r.exit_code, 2) << c.command;
+    EXPECT_NE(r.err.find(c.message), std::string::npos) << c.command << ": " << r.err;
+  }
+  for (const char* input : {"a.jsonl", "b.jsonl", "x/c.jsonl", "y/c.jsonl"}) EXPECT_EQ(ReadFile(dir_ / input), doc) << input;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+  EXPECT_FALSE(fs::exists(dir_ / "same.jsonl"));
+  // The same names elsewhere are fine.
+  const Result r = Run("a.jsonl b.jsonl -o out/ --report report.jsonl");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 // A typo's thread count is refused before any input is read: each thread
 // keeps scratch of its own.
 TEST_F(BadInputTest, AbsurdThreadCountsAreRefused) {
