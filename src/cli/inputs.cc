@@ -87,6 +87,9 @@ std::string WrittenPath(const std::string& path) {
 
 absl::Status CheckOutputPaths(const CliArgs& args) {
   const bool to_file = !args.output.empty() && args.output != "-";
+  if (!to_file && args.report == "-") {
+    return absl::InvalidArgumentError("--report - writes the report to stdout, where the output goes: give -o");
+  }
   std::error_code ec;
   if (to_file) {
     const fs::path out = fs::weakly_canonical(args.output, ec);

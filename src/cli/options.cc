@@ -95,7 +95,7 @@ std::variant<CliArgs, int> ParseCommandLine(int argc, char** argv) {
 
   app.add_option("-o,--output", args.output, "Output file, or directory mirroring the input tree (default: stdout)")
       ->group("Output");
-  app.add_option("--report", args.report, "Write a JSON Lines report: one object per input document")->group("Output");
+  app.add_option("--report", args.report, "Write a JSON Lines report: one object per input document ('-': stdout, with -o)")->group("Output");
   app.add_flag("--stats", args.stats, "Print a summary on stderr at the end")->group("Output");
   app.add_option("--top-blocks", args.top_blocks, "Boilerplate blocks listed by --stats")->capture_default_str()->group("Output");
   app.add_flag("-q,--quiet", args.quiet, "Fewer messages on stderr (twice: errors only)")->group("Output");

@@ -89,8 +89,16 @@ absl::Status WriteUncommittedReport(AtomicFileWriter* writer, const std::string&
 
 }  // namespace
 
+absl::Status WriteReportToStdout(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
+                                 int threads) {
+  StreamSink sink(stdout);
+  DEDUP_RETURN_IF_ERROR(WriteReportLines(result, id_of, sink, threads));
+  return sink.Flush();
+}
+
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
                          const std::function<std::string_view(size_t)>& id_of, int threads) {
+  if (path == "-") return WriteReportToStdout(result, id_of, threads);
   AtomicFileWriter writer;
   DEDUP_RETURN_IF_ERROR(WriteUncommittedReport(&writer, path, result, id_of, threads));
   return writer.Commit();
@@ -103,6 +111,10 @@ absl::Status WriteReport(const std::string& path, const PipelineResult& result,
 // output.
 absl::Status WriteOutputsAndReport(const CliArgs& args, const Corpus& corpus, const PipelineResult& result) {
   if (args.report.empty()) return WriteOutputs(args, corpus, result);
+  if (args.report == "-") {  // on stdout (the outputs are files: CheckOutputPaths), after them
+    DEDUP_RETURN_IF_ERROR(WriteOutputs(args, corpus, result));
+    return WriteReportToStdout(result, [&](size_t i) { return corpus.Id(i); }, args.threads);
+  }
   AtomicFileWriter report;
   auto write_report = [&] {
     return WriteUncommittedReport(&report, args.report, result, [&](size_t i) { return corpus.Id(i); },

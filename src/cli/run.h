@@ -26,10 +26,14 @@ absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus);
 // like the corpus.
 absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const PipelineResult& result);
 
-// Writes the --report file: one line per document of result; id_of(i) names
-// document i (called from `threads` threads at once).
+// Writes the --report file ("-": stdout): one line per document of result;
+// id_of(i) names document i (called from `threads` threads at once).
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
                          const std::function<std::string_view(size_t)>& id_of, int threads = 1);
+
+// The report's lines on stdout.
+absl::Status WriteReportToStdout(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
+                                 int threads = 1);
 
 // WriteOutputs, then the --report file (when asked for) as WriteReport
 // would, but written while the outputs are when there are several threads;

@@ -158,6 +158,23 @@ TEST_F(BadInputTest, OutputsThatWouldReplaceInputsOrEachOtherAreUsageErrors) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
+// "--report -" is stdout, as "-" is for inputs and -o: beside output files
+// only (before, it wrote a file named "-").
+TEST_F(BadInputTest, ReportDashIsStdout) {
+  WriteFile(dir_ / "in.jsonl", "{\"id\": \"a\", \"text\": \"one story\"}\n{\"id\": \"b\", \"text\": \"one story\"}\n");
+  Result r = Run("in.jsonl -o out.jsonl --report -");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "-"));
+  const Result file = Run("in.jsonl -o out2.jsonl --report report.jsonl");
+  EXPECT_EQ(file.exit_code, 0) << file.err;
+  EXPECT_EQ(r.out, ReadFile(dir_ / "report.jsonl"));
+  EXPECT_EQ(ReadFile(dir_ / "out.jsonl"), ReadFile(dir_ / "out2.jsonl"));
+  r = Run("in.jsonl --report -");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--report - writes the report to stdout"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out, "");
+}
+
 // A typo's thread count is refused before any input is read: each thread
 // keeps scratch of its own.
 TEST_F(BadInputTest, AbsurdThreadCountsAreRefused) {
