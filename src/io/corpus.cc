@@ -70,6 +70,9 @@ uint32_t SourceIdOf(std::string_view source) {
 }
 
 // Splits bytes into about `pieces` stretches of whole lines.
+// 3 when bytes start with a UTF-8 byte order mark, else 0.
+size_t Utf8BomSize(std::string_view bytes) { return bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; }
+
 std::vector<JsonlChunk> SplitAtLines(std::string_view bytes, size_t pieces) {
   std::vector<JsonlChunk> chunks;
   size_t begin = 0;
@@ -140,7 +143,7 @@ absl::Status Corpus::AddInput(const std::string& path, const std::string& rel_pa
   const std::string_view bytes = input.buffer.bytes();
   input.format = options_.format;
   if (input.format == InputFormat::kAuto) {
-    const size_t first = bytes.find_first_not_of(" \t\r\n");
+    const size_t first = bytes.find_first_not_of(" \t\r\n", Utf8BomSize(bytes));
     if (bytes.substr(0, 5) == "WARC/") input.format = InputFormat::kWet;
     else if (first != std::string_view::npos && bytes[first] == '{') input.format = InputFormat::kJsonl;
     else input.format = InputFormat::kText;
@@ -263,6 +266,12 @@ absl::Status Corpus::FrameJsonl(CorpusInput& input, uint32_t input_index, const 
   const size_t pieces =
       std::clamp<size_t>(bytes.size() / std::max<uint64_t>(options_.jsonl_stretch_bytes, 1), 1, threads * 4);
   std::vector<JsonlChunk> chunks = SplitAtLines(bytes, threads == 1 ? 1 : pieces);
+  // A byte order mark (which RFC 8259 lets a parser ignore, and Windows tools
+  // write) is kept in front of the first document, like leading blank lines.
+  if (const size_t bom = Utf8BomSize(bytes); bom > 0 && !chunks.empty()) {
+    input.prefix_end = bom;
+    chunks[0].begin = bom;
+  }
   std::atomic<size_t> first_failed{SIZE_MAX};
   ParallelForChunks(chunks.size(), 1, options_.threads, [&](size_t c, size_t, size_t, int) {
     FrameJsonlChunk(input.buffer, source_hint, &first_failed, c, &chunks[c]);

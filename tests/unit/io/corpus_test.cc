@@ -102,5 +102,22 @@ TEST(CorpusFramingTest, BlankOnlyStretchesExtendTheSeparator) {
   for (int threads : {2, 4, 16}) EXPECT_EQ(Frame(path, threads, false), want) << threads << " threads";
 }
 
+// A UTF-8 byte order mark (Windows tools write one) does not hide JSONL:
+// the same documents as without it, the mark kept in the prefix before the
+// first one (with the blank lines that follow it), at any thread count.
+TEST(CorpusFramingTest, AByteOrderMarkIsKeptBeforeTheFirstDocument) {
+  const std::string plain = MixedInput(false);
+  const std::string with_bom = "\xEF\xBB\xBF" + plain;
+  const std::string want = Frame(WriteTempFile("corpus_test_bom.jsonl", with_bom), 1, false);
+  const std::string without = Frame(WriteTempFile("corpus_test_no_bom.jsonl", plain), 1, false);
+  EXPECT_NE(want.find("status: OK"), std::string::npos) << want;
+  EXPECT_NE(without.find("input: prefix_end 4 docs "), std::string::npos) << without;
+  const std::string docs = without.substr(without.find(" docs "), 10);
+  EXPECT_NE(want.find("input: prefix_end 7" + docs), std::string::npos) << want;
+  for (int threads : {2, 3, 8, 16}) {
+    EXPECT_EQ(Frame(WriteTempFile("corpus_test_bom.jsonl", with_bom), threads, false), want) << threads;
+  }
+}
+
 }  // namespace
 }  // namespace dedup
