@@ -51,11 +51,14 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
     const CorpusInput& input = corpus.inputs()[i];
     bool any_kept = false;
     for (size_t d = input.first_doc; d < input.first_doc + input.num_docs; ++d) any_kept |= result.docs[d].keep;
-    // A plain file is one document: a dropped one leaves no output file.
-    if (to_dir && input.framing == TextFraming::kWholeFile && input.format == InputFormat::kText && !any_kept &&
-        input.num_docs > 0)
-      continue;
     const std::string path = to_dir ? (fs::path(args.output) / input.rel_path).string() : args.output;
+    // A plain file is one document: a dropped one leaves no output file, and
+    // none from an earlier run either (the tree mirrors this run).
+    if (to_dir && input.framing == TextFraming::kWholeFile && input.format == InputFormat::kText && !any_kept &&
+        input.num_docs > 0) {
+      DEDUP_RETURN_IF_ERROR(RemoveRegularFile(path));
+      continue;
+    }
     // Streamed into the temporary (through a 1 MiB buffer, compressed on
     // the way when the input was), then renamed: never held whole.
     AtomicFileWriter writer;

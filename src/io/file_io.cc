@@ -656,6 +656,13 @@ void AtomicFileWriter::Abort() {
   buffer_.shrink_to_fit();
 }
 
+absl::Status RemoveRegularFile(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return absl::OkStatus();
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return ErrnoError(path, errno, "cannot remove");
+  return absl::OkStatus();
+}
+
 absl::Status WriteFileAtomic(const std::string& path, std::string_view data) {
   AtomicFileWriter writer;
   DEDUP_RETURN_IF_ERROR(writer.Open(path));

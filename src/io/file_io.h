@@ -149,6 +149,10 @@ absl::StatusOr<InputBuffer> ReadInput(const std::string& path);
 absl::StatusOr<std::vector<std::string>> ListFilesRecursive(
     const std::string& dir);
 
+// Removes `path` if it is a regular file (not a link, directory or device);
+// nothing there is no error.
+absl::Status RemoveRegularFile(const std::string& path);
+
 // Writes `data` to `path` atomically: creates missing parent directories,
 // writes "<dir>/.<name>.tmp.<pid>.<n>" in the same directory, then rename(2)s
 // it over `path` (no fsync). An existing file's permission bits are kept.

@@ -169,6 +169,22 @@ TEST_F(CliTest, DirectoryIsMirroredWithCompressionKept) {
       << report;
 }
 
+// The tree mirrors this run: a plain file dropped now takes away the output
+// an earlier run left at its place.
+TEST_F(CliTest, ADroppedPlainFileLeavesNoOutputFromAnEarlierRun) {
+  const std::string a = Story(11, 4), b = Story(12, 4);
+  WriteFile(dir_ / "in/a.txt", a);
+  WriteFile(dir_ / "in/b.txt", b);
+  ASSERT_EQ(Run("-o out/ in").exit_code, 0);
+  ASSERT_EQ(ReadFile(dir_ / "out/b.txt"), b);
+  WriteFile(dir_ / "in/b.txt", a);  // now a duplicate of a.txt
+  const Result r = Run("-o out/ in --report report.jsonl");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out/b.txt"));
+  EXPECT_EQ(ReadFile(dir_ / "out/a.txt"), a);
+  EXPECT_EQ(Run("verify in -o out/ --report report.jsonl").exit_code, 0);
+}
+
 TEST_F(CliTest, GzipInputIsMirroredAsGzip) {
   WriteFile(dir_ / "plain.jsonl", "{\"id\": 1, \"text\": \"" + JsonEscape(Story(11, 2)) + "\"}\n");
   ASSERT_EQ(std::system(("mkdir -p '" + (dir_ / "in").string() + "' && gzip -c '" + (dir_ / "plain.jsonl").string() +
