@@ -69,10 +69,10 @@ uint32_t SourceIdOf(std::string_view source) {
   return std::max<uint32_t>(1, static_cast<uint32_t>(HashString(source) >> 32));
 }
 
-// Splits bytes into about `pieces` stretches of whole lines.
 // 3 when bytes start with a UTF-8 byte order mark, else 0.
 size_t Utf8BomSize(std::string_view bytes) { return bytes.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; }
 
+// Splits bytes into about `pieces` stretches of whole lines.
 std::vector<JsonlChunk> SplitAtLines(std::string_view bytes, size_t pieces) {
   std::vector<JsonlChunk> chunks;
   size_t begin = 0;
