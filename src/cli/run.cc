@@ -29,8 +29,7 @@ namespace fs = std::filesystem;
 absl::Status CheckMemoryLimit(const CliArgs& args, const Corpus& corpus) {
   if (args.memory_limit_mib == 0) return absl::OkStatus();
   const uint64_t input = corpus.SizeHintBytes();
-  // In MiB, rounded up: the limit in bytes could overflow.
-  const uint64_t estimate_mib = (EstimatePeakMemoryBytes(input, corpus.size(), args.threads) + (1 << 20) - 1) >> 20;
+  const uint64_t estimate_mib = EstimatePeakMemoryMiB(input, corpus.size(), args.threads);
   if (estimate_mib <= args.memory_limit_mib) return absl::OkStatus();
   return absl::ResourceExhaustedError(absl::StrFormat(
       "estimated peak memory %d MiB (input %d MiB, %d documents, %d thread%s; ~2.5 KB a document) exceeds "

@@ -265,6 +265,11 @@ uint64_t EstimatePeakMemoryBytes(uint64_t input_bytes, size_t documents, int thr
   return std::max(input_bytes, kFixedBytes + per_document * documents);
 }
 
+uint64_t EstimatePeakMemoryMiB(uint64_t input_bytes, size_t documents, int threads) {
+  constexpr uint64_t kMiB = uint64_t{1} << 20;
+  return (EstimatePeakMemoryBytes(input_bytes, documents, threads) + kMiB - 1) / kMiB;
+}
+
 uint64_t LineCounterKeys(uint64_t size_hint_bytes) {
   constexpr uint64_t kBytesPerLineGuess = 40;  // two keys (exact, template) per line
   return 2 * size_hint_bytes / kBytesPerLineGuess;

@@ -167,6 +167,9 @@ uint64_t LineCounterKeys(uint64_t size_hint_bytes);
 // input, on `threads` threads: what --memory-limit checks before the heavy
 // phases. Calibrated on generated news (see the definition).
 uint64_t EstimatePeakMemoryBytes(uint64_t input_bytes, size_t documents, int threads);
+// The same in MiB, rounded up: what a --memory-limit (in MiB) is compared
+// with, since the limit in bytes could overflow.
+uint64_t EstimatePeakMemoryMiB(uint64_t input_bytes, size_t documents, int threads);
 
 // Pass 1 over all of docs, adding to *stats.
 void CountLines(const DocumentSource& docs, const PipelineOptions& options, LineStatistics* stats,

@@ -198,8 +198,7 @@ std::vector<InputFile> MyShare(const std::vector<InputFile>& files, int rank, in
 bool WithinMemoryLimit(const CliArgs& args, uint64_t my_docs, uint64_t my_bytes, int threads) {
   uint64_t total_docs = 0;
   MPI_Allreduce(&my_docs, &total_docs, 1, MPI_UINT64_T, MPI_SUM, MPI_COMM_WORLD);
-  // In MiB, rounded up: the limit in bytes could overflow.
-  uint64_t mine = (EstimatePeakMemoryBytes(my_bytes, Rank() == 0 ? total_docs : my_docs, threads) + (1 << 20) - 1) >> 20;
+  uint64_t mine = EstimatePeakMemoryMiB(my_bytes, Rank() == 0 ? total_docs : my_docs, threads);
   uint64_t largest = 0;
   MPI_Allreduce(&mine, &largest, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD);
   if (largest <= args.memory_limit_mib) return true;

@@ -454,6 +454,8 @@ TEST(PipelineMemoryEstimateTest, GrowsWithDocumentsAndIndexThreads) {
   EXPECT_EQ(EstimatePeakMemoryBytes(0, kDocs, 0), one);         // as one thread
   const uint64_t big_input = uint64_t{1} << 40;
   EXPECT_EQ(EstimatePeakMemoryBytes(big_input, kDocs, 2), big_input);  // framing holds the input
+  EXPECT_EQ(EstimatePeakMemoryMiB(big_input, kDocs, 2), big_input >> 20);
+  EXPECT_EQ(EstimatePeakMemoryMiB(big_input + 1, kDocs, 2), (big_input >> 20) + 1);  // rounded up
 }
 
 TEST(PipelineOptionsTest, ValidateRejectsOutOfRangeValues) {
