@@ -85,7 +85,7 @@ std::string WrittenPath(const std::string& path) {
 
 }  // namespace
 
-absl::Status CheckOutputPaths(const CliArgs& args) {
+absl::Status CheckOutputPaths(const CliArgs& args, const std::vector<InputFile>& files) {
   const bool to_file = !args.output.empty() && args.output != "-";
   if (!to_file && args.report == "-") {
     return absl::InvalidArgumentError("--report - writes the report to stdout, where the output goes: give -o");
@@ -103,12 +103,10 @@ absl::Status CheckOutputPaths(const CliArgs& args) {
       }
     }
   }
-  const absl::StatusOr<std::vector<InputFile>> files = ListInputFiles(args);
-  if (!files.ok()) return absl::OkStatus();  // reading the inputs reports it
   // An input is read until the outputs are written (mapped, not copied):
   // replacing one would lose the documents the run removes from it.
   absl::flat_hash_map<std::pair<dev_t, ino_t>, const InputFile*> inputs;
-  for (const InputFile& f : *files) {
+  for (const InputFile& f : files) {
     if (f.path != "-") {
       if (const auto id = FileIdentity(f.path)) inputs.emplace(*id, &f);
     } else if (struct stat st {}; fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
@@ -136,7 +134,7 @@ absl::Status CheckOutputPaths(const CliArgs& args) {
   if (!OutputIsDirectory(args)) {
     outs.push_back(args.output);
   } else {
-    for (const InputFile& f : *files) outs.push_back((fs::path(args.output) / f.rel_path).string());
+    for (const InputFile& f : files) outs.push_back((fs::path(args.output) / f.rel_path).string());
   }
   absl::flat_hash_map<std::string, size_t> written;  // output file -> index in outs
   for (size_t i = 0; i < outs.size(); ++i) {
@@ -148,7 +146,7 @@ absl::Status CheckOutputPaths(const CliArgs& args) {
     if (path.empty()) continue;
     if (path == report) return absl::InvalidArgumentError(absl::StrCat("-o and --report both name ", outs[i]));
     if (const auto [it, added] = written.emplace(path, i); !added) {
-      return absl::InvalidArgumentError(absl::StrCat("inputs ", (*files)[it->second].path, " and ", (*files)[i].path,
+      return absl::InvalidArgumentError(absl::StrCat("inputs ", files[it->second].path, " and ", files[i].path,
                                                      " would both be written to ", outs[i]));
     }
   }

@@ -41,8 +41,8 @@ bool OutputIsDirectory(const CliArgs& args);
 // Refuses (as a usage error) outputs that would lose data: an output
 // directory that is an input directory or inside one; an output file or
 // report that would replace an input file; -o and --report naming one file;
-// two inputs mirrored to one output file.
-absl::Status CheckOutputPaths(const CliArgs& args);
+// two inputs mirrored to one output file. files: ListInputFiles(args).
+absl::Status CheckOutputPaths(const CliArgs& args, const std::vector<InputFile>& files);
 
 }  // namespace dedup
 

@@ -151,14 +151,19 @@ int Run(const CliArgs& args) {
     PrintError("stdin is a terminal; give FILEs or pipe input in (see dedup --help)");
     return kExitUsage;
   }
-  if (const absl::Status s = CheckOutputPaths(args); !s.ok()) {
+  const absl::StatusOr<std::vector<InputFile>> files = ListInputFiles(args);
+  if (!files.ok()) {
+    PrintError(StdView(files.status().message()));
+    return kExitRuntimeError;
+  }
+  if (const absl::Status s = CheckOutputPaths(args, *files); !s.ok()) {
     PrintError(StdView(s.message()));
     return kExitUsage;
   }
 
   bool any_error = false;
   Corpus corpus(*std::move(corpus_options));
-  if (const absl::Status s = LoadInputs(args, corpus, &any_error); !s.ok()) {
+  if (const absl::Status s = LoadInputFiles(*files, corpus, &any_error); !s.ok()) {
     PrintError(StdView(s.message()));
     return kExitRuntimeError;
   }

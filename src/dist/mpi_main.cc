@@ -218,8 +218,8 @@ absl::Status RunDistributed(const CliArgs& args, int* exit_code) {
   }
   DEDUP_ASSIGN_OR_RETURN(PipelineOptions options, MakePipelineOptions(args));
   DEDUP_ASSIGN_OR_RETURN(CorpusOptions corpus_options, MakeCorpusOptions(args));
-  DEDUP_RETURN_IF_ERROR(CheckOutputPaths(args));
   DEDUP_ASSIGN_OR_RETURN(const std::vector<InputFile> files, ListInputFiles(args));
+  DEDUP_RETURN_IF_ERROR(CheckOutputPaths(args, files));
   for (const InputFile& f : files) {
     if (f.path == "-") return absl::InvalidArgumentError("dedup_mpi reads files or directories, not stdin");
   }
