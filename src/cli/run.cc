@@ -89,14 +89,14 @@ absl::Status WriteUncommittedReport(AtomicFileWriter* writer, const std::string&
   return WriteReportLines(result, id_of, sink, threads);
 }
 
-}  // namespace
-
 absl::Status WriteReportToStdout(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
                                  int threads) {
   StreamSink sink(stdout);
   DEDUP_RETURN_IF_ERROR(WriteReportLines(result, id_of, sink, threads));
   return sink.Flush();
 }
+
+}  // namespace
 
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
                          const std::function<std::string_view(size_t)>& id_of, int threads) {
@@ -115,7 +115,7 @@ absl::Status WriteOutputsAndReport(const CliArgs& args, const Corpus& corpus, co
   if (args.report.empty()) return WriteOutputs(args, corpus, result);
   if (args.report == "-") {  // on stdout (the outputs are files: CheckOutputPaths), after them
     DEDUP_RETURN_IF_ERROR(WriteOutputs(args, corpus, result));
-    return WriteReportToStdout(result, [&](size_t i) { return corpus.Id(i); }, args.threads);
+    return WriteReport(args.report, result, [&](size_t i) { return corpus.Id(i); }, args.threads);
   }
   AtomicFileWriter report;
   auto write_report = [&] {

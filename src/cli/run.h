@@ -31,10 +31,6 @@ absl::Status WriteOutputs(const CliArgs& args, const Corpus& corpus, const Pipel
 absl::Status WriteReport(const std::string& path, const PipelineResult& result,
                          const std::function<std::string_view(size_t)>& id_of, int threads = 1);
 
-// The report's lines on stdout.
-absl::Status WriteReportToStdout(const PipelineResult& result, const std::function<std::string_view(size_t)>& id_of,
-                                 int threads = 1);
-
 // WriteOutputs, then the --report file (when asked for) as WriteReport
 // would, but written while the outputs are when there are several threads;
 // the report replaces its file only after the outputs were written.
