@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <random>
-#include <utility>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "core/minhash.h"
@@ -108,8 +108,8 @@ std::vector<uint32_t> SmallAlphabetSignatures(uint32_t items, uint64_t seed, int
 
 // The fixed-set index answers as LshIndex does for the same inserts and
 // queries in the same order, full buckets included, on any number of threads
-// (each groups a part of every band), and with more bands than are hashed at
-// once (10 bands of one value).
+// (8 is more than FixedLshIndex::kMaxBuildThreads builds with), and with
+// more bands than are hashed at once (10 bands of one value).
 TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
   for (const auto& [p, perm] : {std::pair{LshParams{4, 2}, kSmallPerm}, std::pair{LshParams{10, 1}, 10}}) {
     constexpr uint32_t kItems = 3000;
