@@ -23,6 +23,7 @@
 #include "core/key_groups.h"
 #include "core/lsh.h"
 #include "core/minhash.h"
+#include "core/parallel.h"
 #include "core/pipeline.h"
 #include "core/tokenize.h"
 
@@ -469,6 +470,20 @@ BENCHMARK(BM_Cluster_TemplatePages_docs)
     ->Args({2, 0})
     ->Args({2, 1})
     ->Unit(benchmark::kMillisecond);
+
+// What one parallel loop costs beyond its work: clustering runs two per 8192
+// documents (130 at 1 GB, each on every thread), so on many cores starting
+// the threads anew for each would add up. 32 chunks of nearly no work.
+void BM_ParallelLoop_loops(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  std::vector<uint64_t> sums(32);
+  for (auto _ : state) {
+    ParallelForChunks(sums.size(), 1, threads, [&](size_t c, size_t, size_t, int) { sums[c] += Mix64(c); });
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParallelLoop_loops)->ArgName("threads")->Arg(2)->Arg(16)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 // ---- Boilerplate decision -----------------------------------------------------
 
