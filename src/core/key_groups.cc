@@ -14,10 +14,10 @@ namespace dedup {
 uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch) {
   const size_t n = keys.size();
   if (n == 0) return 0;
-  // At most half full, so that probe runs stay short.
-  const size_t table_size = std::bit_ceil(std::max<size_t>(16, 2 * n));
-  if (scratch->table.size() < table_size) scratch->table.resize(table_size);
-  KeyGroupScratch::Slot* table = scratch->table.data();
+  // At most two thirds full, so that probe runs stay short.
+  const size_t table_size = std::bit_ceil(std::max<size_t>(16, n + n / 2));
+  if (scratch->num_slots() < table_size) scratch->table = LargeBuffer(table_size * sizeof(KeyGroupScratch::Slot));
+  KeyGroupScratch::Slot* table = scratch->slots();
   const size_t mask = table_size - 1;
   for (size_t s = 0; s <= mask; ++s) table[s].first_item = kNoGroup;
   constexpr size_t kAhead = 16;  // keys whose slots are being loaded

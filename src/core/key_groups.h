@@ -6,7 +6,8 @@
 
 #include <cstdint>
 #include <span>
-#include <vector>
+
+#include "core/large_buffer.h"
 
 namespace dedup {
 
@@ -19,7 +20,11 @@ struct KeyGroupScratch {
     uint32_t first_item;  // kNoGroup: free
     uint32_t group;       // kNoGroup until a second item has the key
   };
-  std::vector<Slot> table;
+  // Mapped apart from the heap (16 MiB at 500k keys): glibc would keep
+  // tables this size, once freed, in the heap of the thread that used them.
+  LargeBuffer table;
+  Slot* slots() const { return static_cast<Slot*>(table.data()); }
+  size_t num_slots() const { return table.size() / sizeof(Slot); }
 };
 
 // Gives the items sharing a key (keys[item]) group ids from 0 in

@@ -82,11 +82,11 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
   const int bands = params.bands;
   // Every entry is written below (by the thread grouping its band).
   item_buckets_ = std::make_unique_for_overwrite<uint32_t[]>(n * bands);
-  // At most 4 threads: each holds a grouping table and a block of band keys
-  // (~45 MiB at 1 GB of news) at the clustering's peak of memory: on 16
-  // threads the cap took that peak from 1,936 to 1,748 MiB. The two builds
-  // of a run are ~0.8 s of CPU at 1 GB, so it costs at most ~0.15 s there
-  // (estimated, not timed on such a machine).
+  // At most 8 threads: each holds a grouping table (16 MiB at 500k items)
+  // and a block of band keys at the clustering's peak of memory. With 8,
+  // every block of bands of the final index's 42 gets a thread of its own
+  // on a 16-core machine; 16 would take two or three bands each, at ~170 MB
+  // more peak RSS at 1 GB (measured with 16 MiB tables).
   threads = std::clamp(threads, 1, kMaxBuildThreads);
   // Bands are hashed a few at a time, so that each signature row is read
   // once per few bands (rows are far apart), in enough blocks to share out.

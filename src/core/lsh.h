@@ -98,7 +98,7 @@ class FixedLshIndex {
  public:
   // Threads that build an index at most, whatever the caller offers: each
   // holds a block of band keys and a grouping table (see the constructor).
-  static constexpr int kMaxBuildThreads = 4;
+  static constexpr int kMaxBuildThreads = 8;
 
   FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshParams params, int threads = 1,
                 uint32_t max_bucket_items = LshIndex::kDefaultMaxBucketItems);
