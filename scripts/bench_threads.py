@@ -65,6 +65,22 @@ def phases(stderr: str) -> dict[str, float]:
             if (m := re.search(re.escape(name) + r" ([0-9.]+)", line))}
 
 
+# dedup --stats (session 13 on): "cluster steps  stories: signatures a, index b, compare c, in order d;
+# final: ..." (older builds print no such line: the second table is then left out)
+STEPS = ("signatures", "index", "compare", "in order")
+
+
+def cluster_steps(stderr: str) -> dict[str, float]:
+    line = next((l for l in stderr.splitlines() if "cluster steps" in l), "")
+    out = {}
+    for part in ("stories", "final"):
+        m = re.search(part + r": ([^;]*)", line)
+        for name in STEPS:
+            if m and (v := re.search(re.escape(name) + r" ([0-9.]+)", m.group(1))):
+                out[f"{part} {name}"] = float(v.group(1))
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--input", required=True)
@@ -86,6 +102,7 @@ def main() -> int:
                 dedup = run([args.dedup, args.input, "-o", out, "--report", report, "--stats", "--top-blocks", "0",
                              "--threads", str(t)])
                 dedup["phases"] = phases(dedup["stderr"])
+                dedup["steps"] = cluster_steps(dedup["stderr"])
                 sums = (digest(out), digest(report))
                 reference = reference or sums
                 identical[t] = identical.get(t, True) and sums == reference
@@ -110,6 +127,14 @@ def main() -> int:
         cells += [f"{d['phases'].get(p, float('nan')):.2f}" for p in PHASES]
         cells.append("yes" if identical[t] else "NO")
         print("| " + " | ".join(str(c) for c in cells) + " |")
+    step_names = [f"{part} {name}" for part in ("stories", "final") for name in STEPS]
+    if all(best[("dedup", t)]["steps"] for t in counts):
+        print("\nClustering steps of the same runs (seconds; compare runs on every thread, in order on one):\n")
+        print("| threads | " + " | ".join(step_names) + " |")
+        print("|---:|" + "---:|" * len(step_names))
+        for t in counts:
+            steps = best[("dedup", t)]["steps"]
+            print(f"| {t} | " + " | ".join(f"{steps.get(n, float('nan')):.3f}" for n in step_names) + " |")
     return 0 if all(identical.values()) else 1
 
 

@@ -7,6 +7,7 @@
 
 #include "core/minhash.h"
 #include "core/parallel.h"
+#include "core/stopwatch.h"
 
 namespace dedup {
 
@@ -147,7 +148,9 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
   ClusterAssignment out;
   out.representative.resize(n);
   out.similarity.assign(n, 1.0f);
+  Stopwatch step;
   FixedLshIndex index(sigs.first(n * k), num_perm, lsh, threads);
+  out.seconds_index = step.Seconds();
   std::vector<CandidateVerifier> verifiers;
   for (int t = 0; t < threads; ++t) verifiers.emplace_back(sigs, num_perm, sizes, options);
   // VerificationBytes pay for their pass over the signatures (and n *
@@ -184,6 +187,7 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
     return std::span<const FixedLshIndex::BucketId>(block_buckets.get() + j * bands, block_bucket_count[j]);
   };
   for (size_t begin = 0; begin < n; begin += kBlockDocs) {
+    step.Restart();
     const size_t end = std::min(n, begin + kBlockDocs);
     ParallelForChunks(end - begin, kChunkDocs, threads, [&](size_t, size_t chunk_begin, size_t chunk_end, int t) {
       for (size_t j = chunk_begin; j < chunk_end; ++j) {
@@ -197,6 +201,8 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
         compared[t] += verifiers[t].Verify(i, [&](auto&& fn) { index.Query(buckets_of(j), fn); }, &block_best[j]);
       }
     });
+    out.seconds_compare += step.Seconds();
+    step.Restart();
     index.StartNewInserts();
     for (size_t j = 0; j < end - begin; ++j) {
       constexpr size_t kAheadInserts = 4;  // the buckets lie anywhere in a table larger than the caches
@@ -215,11 +221,14 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
         index.Insert(i, buckets_of(j));
       }
     }
+    out.seconds_in_order += step.Seconds();
+    step.Restart();
     uint64_t compared_so_far = 0;
     for (const uint64_t c : compared) compared_so_far += c;
     if (quick == QuickRejection::kAuto && !sig_bytes && compared_so_far > kBytesAfterCandidatesPerDoc * end) {
       make_bytes();
     }
+    out.seconds_compare += step.Seconds();
   }
   for (const uint64_t c : compared) out.verified_pairs += c;
   return out;

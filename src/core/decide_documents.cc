@@ -314,6 +314,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
   // signatures, in place, once nothing else needs them.
   uint32_t* const sigs = fp.noncand_sigs.data();
   const MinHasher hasher(options.scheme, k, options.seed);
+  Stopwatch step;
   SignatureBuilder signatures(fp, fp.noncand_sigs, occ_begin, hasher, k, threads);
   std::vector<uint64_t> sizes;
   const LshParams lsh = options.EffectiveLsh();
@@ -324,6 +325,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     // Every value is written by Build: no zero fill.
     auto story_sigs = std::make_unique_for_overwrite<uint32_t[]>(n * k);
     signatures.Build(story_sigs.get(), [](uint32_t) { return false; }, &sizes);
+    result.stats.story_clustering.signatures = step.Seconds();
     // Stories only feed the block counts: banding at the Jaccard threshold
     // (a third of the bands of the containment-aware banding) is enough.
     const LshParams story_lsh =
@@ -332,6 +334,9 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
         ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads);
     story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
+    result.stats.story_clustering.index = stories.seconds_index;
+    result.stats.story_clustering.compare = stories.seconds_compare;
+    result.stats.story_clustering.in_order = stories.seconds_in_order;
     result.stats.seconds_cluster += cluster.Seconds();
     const Stopwatch blocks;
     verdicts = DecideBoilerplate(occurrences, occ_begin, stories.representative, fp.source, options.blocks, threads);
@@ -342,9 +347,14 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
 
   ClusterAssignment clusters;
   if (options.dedup) {
+    step.Restart();
     signatures.Build(sigs, [&](uint32_t o) { return removals.removes(o); }, &sizes);
+    result.stats.final_clustering.signatures = step.Seconds();
     clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
+    result.stats.final_clustering.index = clusters.seconds_index;
+    result.stats.final_clustering.compare = clusters.seconds_compare;
+    result.stats.final_clustering.in_order = clusters.seconds_in_order;
   } else {
     clusters.representative.resize(n);
     for (size_t d = 0; d < n; ++d) clusters.representative[d] = static_cast<uint32_t>(d);

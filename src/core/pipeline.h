@@ -117,6 +117,13 @@ struct PipelineStats {
   uint64_t verified_pairs = 0;  // LSH candidate pairs verified, both clusterings
   LshParams lsh;
   double seconds_pass1 = 0, seconds_pass2 = 0, seconds_cluster = 0, seconds_blocks = 0;
+  // Where seconds_cluster goes, for each clustering (the stories' feeds the
+  // block verdicts; the final one decides duplicates). See ClusterAssignment.
+  struct ClusteringSeconds {
+    double signatures = 0;  // the stories': also each occurrence's sketch looked up
+    double index = 0, compare = 0, in_order = 0;
+  };
+  ClusteringSeconds story_clustering, final_clustering;
 };
 
 struct PipelineResult {

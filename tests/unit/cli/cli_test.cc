@@ -106,6 +106,19 @@ TEST_F(CliTest, JsonlDropsTheDuplicateAndPassesOtherFieldsThrough) {
       << report;
 }
 
+// --stats names each phase and each clustering's steps (scripts/bench_*
+// read these lines).
+TEST_F(CliTest, StatsGivePhasesAndClusteringSteps) {
+  const std::string in = "{\"text\": \"" + JsonEscape(Story(1, 4)) + "\"}\n{\"text\": \"" + JsonEscape(Story(2, 4)) + "\"}\n";
+  const Result r = Run("--stats", in);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* part : {"s total: read ", "count lines ", "fingerprint ", "cluster ", "blocks ", "write ",
+                           "cluster steps        stories: signatures ", "; final: signatures ", "compare ",
+                           "in order "}) {
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << " in " << r.err;
+  }
+}
+
 TEST_F(CliTest, MalformedJsonlStopsWithFileAndLine) {
   WriteFile(dir_ / "in.jsonl", "{\"text\": \"ok\"}\n{\"text\": oops}\n");
   const Result bad = Run("in.jsonl");

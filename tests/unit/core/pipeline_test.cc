@@ -149,6 +149,28 @@ TEST(PipelineTest, ALineRepeatedInOneDocumentCountsOnce) {
   EXPECT_EQ(RunPipeline(src, Defaults()).stats.candidate_lines, 1u);
 }
 
+// --stats splits the cluster phase into each clustering's steps: all
+// measured inside it, so together never more than it, and both clusterings
+// ran (this corpus has boilerplate, so the story clustering too).
+TEST(PipelineTest, ClusteringStepsAreTimedWithinTheClusterPhase) {
+  StoryWriter w(5);
+  VectorSource src;
+  for (int i = 0; i < 200; ++i) {
+    src.Add(absl::StrCat("Home | News | Sport\n", absl::StrJoin(w.Paragraphs(4), "\n"), "\nCopyright Site.\n"), 1);
+  }
+  const PipelineResult r = RunPipeline(src, Defaults());
+  ASSERT_GT(r.stats.boilerplate_blocks, 0u);
+  double steps = 0;
+  for (const PipelineStats::ClusteringSeconds& c : {r.stats.story_clustering, r.stats.final_clustering}) {
+    for (const double seconds : {c.signatures, c.index, c.compare, c.in_order}) {
+      EXPECT_GE(seconds, 0.0);
+      steps += seconds;
+    }
+    EXPECT_GT(c.signatures + c.index + c.compare + c.in_order, 0.0);
+  }
+  EXPECT_LE(steps, r.stats.seconds_cluster);
+}
+
 // One story printed four times by one site (print, mobile and archive pages,
 // each with its own headline line) among the site's other stories, all with
 // the site's menu and footer. Its paragraphs are then lines the site repeats
