@@ -73,7 +73,7 @@ TemplateKey MakeTemplateKeyBytewise(uint32_t source_id, LineZone zone, std::stri
 struct BlockOccurrence {
   uint64_t key = 0;           // exact key
   uint64_t template_key = 0;  // 0: none
-  uint64_t sketch_key = 0;    // the line's exact text (digits kept), for its shingles
+  const uint64_t* sketch = nullptr;  // its line's shingles: a LineSketch's begin in Fingerprints::sketches
   uint32_t doc = 0;
   uint32_t begin = 0;
   uint32_t next = 0;

@@ -36,22 +36,7 @@ class SignatureBuilder {
         hasher_(hasher),
         k_(num_perm),
         threads_(threads),
-        occ_shingles_(fp.occurrences.size()),
-        occ_shingle_count_(fp.occurrences.size()),
-        thread_lines_(threads) {
-    // Each occurrence's sketch, looked up once for both clusterings, as
-    // where its shingles start and how many there are: building a signature
-    // then loads no sketch slot before the shingles.
-    ParallelForChunks(fp.occurrences.size(), kChunkDocs * 64, threads, [&](size_t, size_t begin, size_t end, int) {
-      constexpr size_t kAhead = 8;  // the map is larger than the caches
-      for (size_t o = begin; o < end; ++o) {
-        if (o + kAhead < end) fp.sketches.prefetch(fp.occurrences[o + kAhead].sketch_key);
-        const LineSketch& sketch = fp.sketches.at(fp.occurrences[o].sketch_key);
-        occ_shingles_[o] = sketch.begin;
-        occ_shingle_count_[o] = sketch.count;
-      }
-    });
-  }
+        thread_lines_(threads) {}
 
   // Writes every document's finalised signature to sigs (which may be the
   // raw signatures themselves: each row is read before it is written) and
@@ -66,16 +51,19 @@ class SignatureBuilder {
       // document or two ahead.
       constexpr uint32_t kAhead = 16;  // occurrences
       const uint32_t occ_end = occ_begin_[end];
+      const std::span<const BlockOccurrence> occurrences = fp_.occurrences;
+      // Where each occurrence's shingles are, and how many (stored just
+      // before them), pass 2 recorded: no sketch is looked up here.
       for (uint32_t o = occ_begin_[begin]; o < std::min(occ_begin_[begin] + kAhead, occ_end); ++o) {
-        __builtin_prefetch(occ_shingles_[o]);
+        __builtin_prefetch(occurrences[o].sketch - 1);
       }
       for (size_t d = begin; d < end; ++d) {
         std::span<uint32_t> sig(sigs + d * k_, k_);
         if (sigs != noncand_sigs_.data()) std::copy_n(noncand_sigs_.data() + d * k_, k_, sig.begin());
         lines.clear();
         for (uint32_t o = occ_begin_[d]; o < occ_begin_[d + 1]; ++o) {
-          if (o + kAhead < occ_end) __builtin_prefetch(occ_shingles_[o + kAhead]);
-          if (!excluded(o)) lines.push_back({occ_shingles_[o], occ_shingle_count_[o]});
+          if (o + kAhead < occ_end) __builtin_prefetch(occurrences[o + kAhead].sketch - 1);
+          if (!excluded(o)) lines.push_back({occurrences[o].sketch, SketchCount(occurrences[o].sketch)});
         }
         std::sort(lines.begin(), lines.end(),
                   [](const LineShingles& a, const LineShingles& b) { return a.begin < b.begin; });
@@ -95,7 +83,7 @@ class SignatureBuilder {
 
  private:
   struct LineShingles {
-    const uint64_t* begin;  // distinct per sketch (empty ones, which add nothing, may share one)
+    const uint64_t* begin;  // one per sketch key within a document (its pass-2 thread's copy)
     uint32_t count;
   };
   const Fingerprints& fp_;
@@ -104,8 +92,6 @@ class SignatureBuilder {
   const MinHasher& hasher_;
   const size_t k_;
   const int threads_;
-  std::vector<const uint64_t*> occ_shingles_;
-  std::vector<uint32_t> occ_shingle_count_;
   std::vector<std::vector<LineShingles>> thread_lines_;
 };
 

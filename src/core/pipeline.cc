@@ -160,31 +160,49 @@ struct Scratch {
   std::string text;
   Tokenizer tokenizer;
   TokenStream tokens;
-  std::vector<size_t> unsketched;  // occurrences whose line's sketch may be new
+  std::vector<std::pair<size_t, uint64_t>> unsketched;  // occurrences (and keys) whose line's sketch may be new
+  std::vector<std::pair<size_t, uint64_t>> unresolved;  // occurrences and keys met in this document first
   DistinctCounter distinct;
   DocumentKeys doc_keys;
   std::vector<LineKeys> line_keys;
   std::vector<uint64_t> line_shingles;
 };
 
-// The hash keys met last, direct-mapped by their low bits (8,192 slots):
-// pass 2 skips its sketch table for a key it has met before, as most
-// candidate lines are a site's template lines, met again and again, and the
-// table is far larger than the caches.
+// The sketch keys met last and where their shingles are, direct-mapped by
+// their low bits (8,192 slots): pass 2 skips its sketch table for a key it
+// has met before, as most candidate lines are a site's template lines, met
+// again and again, and the table is far larger than the caches.
 class RecentKeys {
  public:
-  // Whether key is remembered; remembers it from now on either way.
-  bool CheckAndRemember(uint64_t key) {
-    uint64_t& slot = slots_[key & (kSlots - 1)];
-    const bool seen = slot == key && key != kEmpty;
-    slot = key;
-    return seen;
+  // Whether key is remembered, with where its shingles are in *begin (null
+  // until SetSketch); remembers it from now on either way.
+  bool CheckAndRemember(uint64_t key, const uint64_t** begin) {
+    Slot& slot = slots_[key & (kSlots - 1)];
+    if (slot.key == key && key != kEmpty) {
+      *begin = slot.begin;
+      return true;
+    }
+    slot = {key, nullptr};
+    return false;
+  }
+  void SetSketch(uint64_t key, const uint64_t* begin) {
+    Slot& slot = slots_[key & (kSlots - 1)];
+    if (slot.key == key) slot.begin = begin;
+  }
+  // Where key's shingles are, if remembered with them; else null.
+  const uint64_t* Sketch(uint64_t key) const {
+    const Slot& slot = slots_[key & (kSlots - 1)];
+    return slot.key == key ? slot.begin : nullptr;
   }
 
  private:
   static constexpr size_t kSlots = 1 << 13;
   static constexpr uint64_t kEmpty = ~uint64_t{0};
-  std::vector<uint64_t> slots_ = std::vector<uint64_t>(kSlots, kEmpty);
+  struct Slot {
+    uint64_t key = kEmpty;
+    const uint64_t* begin = nullptr;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(kSlots);
 };
 
 // The distinct shingle hashes of tokens[0, count) with the shingle window,
@@ -254,8 +272,8 @@ uint64_t EstimatePeakMemoryBytes(uint64_t input_bytes, size_t documents, int thr
   // (two signatures, candidate-line records, LSH buckets), plus a block of
   // band keys and a grouping table for each thread building an LSH index.
   // Peak RSS measured at 1 GB of news generated from the bundled base (542k
-  // documents, the heavier per document), session 13: 1,261 / 1,362 /
-  // 1,407 / 1,467 / 1,449 MiB on 1 / 2 / 4 / 8 / 16 threads, estimated
+  // documents, the heavier per document), session 13: 1,199 / 1,309 /
+  // 1,353 / 1,400 / 1,430 MiB on 1 / 2 / 4 / 8 / 16 threads, estimated
   // 1,308 / 1,370 / 1,494 / 1,494 / 1,494. Past 4 threads the index
   // threads take fewer bands each, so the peak hardly grows: the estimate
   // counts 4 at most. From the shared base (511k) session 12 measured
@@ -462,6 +480,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       // The document's candidate lines: its occurrences, from here on.
       const size_t first_occurrence = chunk_occurrences.size();
       s.unsketched.clear();
+      s.unresolved.clear();
       for (const LineKeys& lk : s.line_keys) {
         const LoggedLine& line = lk.line;
         const bool is_title = line.zone == LineZone::kHead;
@@ -482,23 +501,34 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         occ.is_title = is_title;
         // The sketch is of the exact text (digits kept), so that lines
         // differing only in numbers never make documents identical.
-        occ.sketch_key = line.exact_hash;
-        chunk_occurrences.push_back(occ);
-        if (!recent_sketches[t].CheckAndRemember(occ.sketch_key)) {
-          s.unsketched.push_back(chunk_occurrences.size() - 1);
-          thread_sketches[t].prefetch(occ.sketch_key);  // the table is far larger than the caches
+        // Each occurrence keeps where its line's shingles are (they never
+        // move), so that no one looks them up by key again.
+        const uint64_t sketch_key = line.exact_hash;
+        if (recent_sketches[t].CheckAndRemember(sketch_key, &occ.sketch)) {
+          if (occ.sketch == nullptr) s.unresolved.emplace_back(chunk_occurrences.size(), sketch_key);
+        } else {
+          s.unsketched.emplace_back(chunk_occurrences.size(), sketch_key);
+          thread_sketches[t].prefetch(sketch_key);  // the table is far larger than the caches
         }
+        chunk_occurrences.push_back(occ);
       }
       // The sketch of each candidate line the table may not hold yet.
-      for (const size_t o : s.unsketched) {
-        const BlockOccurrence& occ = chunk_occurrences[o];
-        auto [sketch, inserted] = thread_sketches[t].try_emplace(occ.sketch_key);
+      for (const auto& [o, key] : s.unsketched) {
+        BlockOccurrence& occ = chunk_occurrences[o];
+        auto [sketch, inserted] = thread_sketches[t].try_emplace(key);
         if (inserted) {
           s.tokenizer.TokenizeHashesOnly(text.substr(occ.begin, occ.next - occ.begin), &s.tokens);
           LineShingles(s.tokens.hashes.data(), static_cast<uint32_t>(s.tokens.hashes.size()), width, hasher,
                        &s.line_shingles);
-          thread_sketches[t].Assign(sketch, s.line_shingles);
+          thread_sketches[t].Assign(key, sketch, s.line_shingles);
         }
+        occ.sketch = sketch->begin;
+        recent_sketches[t].SetSketch(key, sketch->begin);
+      }
+      // Keys met twice in this document, first here: sketched just now.
+      for (const auto& [o, key] : s.unresolved) {
+        const uint64_t* remembered = recent_sketches[t].Sketch(key);
+        chunk_occurrences[o].sketch = remembered != nullptr ? remembered : thread_sketches[t].at(key).begin;
       }
       // The document's own shingles: those of the text between candidate
       // lines, each run tokenised on its own. Shingles inside a candidate

@@ -6,14 +6,12 @@
 
 namespace dedup {
 
-const uint64_t* ShingleArena::Copy(std::span<const uint64_t> values) {
-  if (values.empty()) return nullptr;
-  if (values.size() > free_count_) {
-    if (values.size() > kBlockValues / 4) {
+uint64_t* ShingleArena::Room(size_t count) {
+  if (count > free_count_) {
+    if (count > kBlockValues / 4) {
       // A long list gets a block of its own; the room left in the newest
       // block stays for the lists after it.
-      blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(values.size()));
-      std::copy(values.begin(), values.end(), blocks_.back().get());
+      blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(count));
       return blocks_.back().get();
     }
     blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(kBlockValues));
@@ -21,10 +19,24 @@ const uint64_t* ShingleArena::Copy(std::span<const uint64_t> values) {
     free_count_ = kBlockValues;
   }
   uint64_t* out = free_;
-  std::copy(values.begin(), values.end(), out);
-  free_ += values.size();
-  free_count_ -= values.size();
+  free_ += count;
+  free_count_ -= count;
   return out;
+}
+
+const uint64_t* ShingleArena::Copy(std::span<const uint64_t> values) {
+  if (values.empty()) return nullptr;
+  uint64_t* out = Room(values.size());
+  std::copy(values.begin(), values.end(), out);
+  return out;
+}
+
+const uint64_t* ShingleArena::CopyAfter(const uint64_t (&header)[2], std::span<const uint64_t> values) {
+  uint64_t* out = Room(2 + values.size());
+  out[0] = header[0];
+  out[1] = header[1];
+  std::copy(values.begin(), values.end(), out + 2);
+  return out + 2;
 }
 
 void ShingleArena::TakeBlocks(ShingleArena&& other) {

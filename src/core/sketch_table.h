@@ -26,12 +26,17 @@ namespace dedup {
 // The distinct shingle hashes of a candidate line's exact text, premixed
 // (MinHasher::Premix: every signature that takes them would mix them
 // again), shared by every document carrying that text. They belong to the
-// table's arena.
+// table's arena, which keeps the sketch key and the count just before
+// them: an occurrence holds only `begin` (see SketchKey, SketchCount).
 struct LineSketch {
   const uint64_t* begin = nullptr;
   uint32_t count = 0;
   std::span<const uint64_t> shingles() const { return {begin, count}; }
 };
+
+// Of a LineSketch's begin (from a SketchTable): its key and shingle count.
+inline uint64_t SketchKey(const uint64_t* begin) { return begin[-2]; }
+inline uint32_t SketchCount(const uint64_t* begin) { return static_cast<uint32_t>(begin[-1]); }
 
 // Append-only storage of shingle lists in blocks that never move, so that a
 // list's address stays valid as the arena grows and when its blocks are
@@ -53,6 +58,9 @@ class ShingleArena {
   // A copy of values, held until the arena (or the one that took its
   // blocks) is destroyed.
   const uint64_t* Copy(std::span<const uint64_t> values);
+  // The same, after two header values: returns where values begin (never
+  // null), header[0] and header[1] lying just before.
+  const uint64_t* CopyAfter(const uint64_t (&header)[2], std::span<const uint64_t> values);
   // Takes every block of other (which is left empty).
   void TakeBlocks(ShingleArena&& other);
 
@@ -61,6 +69,8 @@ class ShingleArena {
   std::vector<std::unique_ptr<uint64_t[]>> blocks_;
   uint64_t* free_ = nullptr;  // room left in the block that short lists go to
   size_t free_count_ = 0;
+  // Room for count values that stays where it is.
+  uint64_t* Room(size_t count);
 };
 
 class SketchTable {
@@ -74,18 +84,24 @@ class SketchTable {
     auto [it, inserted] = Shard(key).try_emplace(key);
     return {&it->second, inserted};
   }
-  // Sets sketch (a slot of this table) to a copy of shingles.
-  void Assign(LineSketch* sketch, std::span<const uint64_t> shingles) {
-    sketch->begin = arena_.Copy(shingles);
+  // Sets sketch (key's slot of this table) to a copy of shingles, key and
+  // count before them (SketchKey, SketchCount).
+  void Assign(uint64_t key, LineSketch* sketch, std::span<const uint64_t> shingles) {
+    sketch->begin = arena_.CopyAfter({key, shingles.size()}, shingles);
     sketch->count = static_cast<uint32_t>(shingles.size());
   }
   // Adds key with a copy of shingles unless present; whether it was added.
   bool Insert(uint64_t key, std::span<const uint64_t> shingles) {
     auto [sketch, inserted] = try_emplace(key);
-    if (inserted) Assign(sketch, shingles);
+    if (inserted) Assign(key, sketch, shingles);
     return inserted;
   }
   const LineSketch& at(uint64_t key) const { return Shard(key).at(key); }
+  // key's sketch, or null.
+  const LineSketch* find(uint64_t key) const {
+    const auto it = Shard(key).find(key);
+    return it == Shard(key).end() ? nullptr : &it->second;
+  }
   void prefetch(uint64_t key) const { Shard(key).prefetch(key); }
   size_t size() const {
     size_t n = 0;

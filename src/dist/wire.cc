@@ -86,7 +86,16 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.PutVector(fp.noncand_sizes);
   w.PutVector(fp.doc_bytes);
   w.PutVector(fp.source);
-  w.PutVector(fp.occurrences);
+  // An occurrence's sketch travels as its key (an address means nothing on
+  // another rank).
+  std::vector<uint64_t> sketch_keys(fp.occurrences.size());
+  std::vector<BlockOccurrence> occurrences(fp.occurrences.begin(), fp.occurrences.end());
+  for (size_t o = 0; o < occurrences.size(); ++o) {
+    sketch_keys[o] = SketchKey(occurrences[o].sketch);
+    occurrences[o].sketch = nullptr;
+  }
+  w.PutVector(occurrences);
+  w.PutVector(sketch_keys);
   w.Put<uint64_t>(fp.sketches.size());
   fp.sketches.ForEach([&](uint64_t key, const LineSketch& sketch) {
     w.Put(key);
@@ -100,8 +109,10 @@ absl::StatusOr<Fingerprints> DecodeFingerprints(std::string_view bytes, int num_
   Reader r(bytes);
   Fingerprints fp;
   uint64_t num_sketches = 0;
+  std::vector<uint64_t> sketch_keys;
   if (!r.GetVector(&fp.noncand_sigs) || !r.GetVector(&fp.noncand_sizes) || !r.GetVector(&fp.doc_bytes) ||
-      !r.GetVector(&fp.source) || !r.GetVector(&fp.occurrences) || !r.Get(&num_sketches)) {
+      !r.GetVector(&fp.source) || !r.GetVector(&fp.occurrences) || !r.GetVector(&sketch_keys) ||
+      !r.Get(&num_sketches) || sketch_keys.size() != fp.occurrences.size()) {
     return Truncated("fingerprints");
   }
   std::vector<uint64_t> shingles;
@@ -109,6 +120,11 @@ absl::StatusOr<Fingerprints> DecodeFingerprints(std::string_view bytes, int num_
     uint64_t key = 0;
     if (!r.Get(&key) || !r.GetVector(&shingles)) return Truncated("fingerprints");
     fp.sketches.Insert(key, shingles);
+  }
+  for (size_t o = 0; o < sketch_keys.size(); ++o) {
+    const LineSketch* sketch = fp.sketches.find(sketch_keys[o]);
+    if (sketch == nullptr) return absl::DataLossError("fingerprints: an occurrence names a sketch not sent");
+    fp.occurrences[o].sketch = sketch->begin;
   }
   const size_t n = fp.doc_bytes.size();
   if (!r.done() || fp.noncand_sigs.size() != n * num_perm || fp.noncand_sizes.size() != n || fp.source.size() != n) {

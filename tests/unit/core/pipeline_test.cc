@@ -308,7 +308,8 @@ TEST(PipelineTest, PassTwoDecidesTheSameWithOrWithoutPassOnesLog) {
 
 // Documents whose repeated lines (candidates) sit at the top, in the middle
 // and at the end, next to blank, punctuation-only, non-ASCII and CRLF lines,
-// and texts shorter than the shingle window with and without a repeated line.
+// and texts shorter than the shingle window with and without a repeated line;
+// some carry one candidate line twice.
 VectorSource InterleavedCandidateLines() {
   StoryWriter w(23);
   VectorSource src;
@@ -318,6 +319,7 @@ VectorSource InterleavedCandidateLines() {
     std::string text = "Example News Home Sports Weather\n";
     text += p[0] + "\r\n\n----\n" + p[1] + "\n";
     text += shared_middle + "\n";  // a candidate between story lines
+    if (i % 4 == 1) text += "Example News Home Sports Weather\n";  // the top line again
     if (i % 2 == 0) text += "Caf\xc3\xa9 cr\xc3\xa8me \xe2\x80\x94 na\xc3\xafve " + w.Word() + "\n";
     text += p[2] + "\n" + p[3] + "\n";
     text += "Share this story on Facebook and Twitter today\r\n";
@@ -337,7 +339,8 @@ VectorSource InterleavedCandidateLines() {
 // text shorter than the window is one shingle, when no line is a candidate),
 // and each candidate line's sketch is the distinct shingles of its tokens
 // (premixed).
-void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptions& options, const Fingerprints& fp) {
+void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptions& options, const Fingerprints& fp,
+                                    size_t* repeated_lines = nullptr) {
   const uint32_t k = static_cast<uint32_t>(options.num_perm);
   const uint32_t width = static_cast<uint32_t>(options.shingle_width);
   const MinHasher hasher(options.scheme, options.num_perm, options.seed);
@@ -346,7 +349,16 @@ void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptio
   std::string scratch;
   ASSERT_EQ(fp.size(), src.size());
   size_t o = 0;
+  size_t repeated = 0;  // occurrences whose line the document carried before
   for (uint32_t d = 0; d < src.size(); ++d) {
+    // A document's occurrences of one line share one sketch address: the
+    // signatures take each sketch once per document by it.
+    absl::flat_hash_map<uint64_t, const uint64_t*> sketch_of_key;
+    for (size_t p = o; p < fp.occurrences.size() && fp.occurrences[p].doc == d; ++p) {
+      const auto [it, inserted] = sketch_of_key.try_emplace(SketchKey(fp.occurrences[p].sketch), fp.occurrences[p].sketch);
+      repeated += !inserted;
+      EXPECT_EQ(it->second, fp.occurrences[p].sketch) << d;
+    }
     const std::string_view text = src.Text(d, &scratch);
     tokenizer.Tokenize(text, &ts);
     const uint32_t n = static_cast<uint32_t>(ts.hashes.size());
@@ -363,7 +375,11 @@ void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptio
       const uint64_t* tokens = ts.hashes.data() + line->first_token;
       if (line->num_tokens < width) want.insert(hasher.Premix(HashShingle(tokens, line->num_tokens)));
       for (uint32_t j = 0; j + width <= line->num_tokens; ++j) want.insert(hasher.Premix(HashShingle(tokens + j, width)));
-      const std::span<const uint64_t> got = fp.sketches.at(occ.sketch_key).shingles();
+      // Where the occurrence says its shingles are, and the table's entry
+      // for the key kept just before them: the same list.
+      const std::span<const uint64_t> got(occ.sketch, SketchCount(occ.sketch));
+      const std::span<const uint64_t> in_table = fp.sketches.at(SketchKey(occ.sketch)).shingles();
+      EXPECT_TRUE(std::equal(got.begin(), got.end(), in_table.begin(), in_table.end())) << d << " " << occ.begin;
       EXPECT_EQ(std::vector<uint64_t>(got.begin(), got.end()), std::vector<uint64_t>(want.begin(), want.end()))
           << d << " " << occ.begin;
     }
@@ -389,6 +405,7 @@ void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptio
     EXPECT_EQ(fp.noncand_sizes[d], distinct.Estimate()) << d;
   }
   EXPECT_EQ(o, fp.occurrences.size());
+  if (repeated_lines != nullptr) *repeated_lines = repeated;
 }
 
 // Pass 2 tokenises only the text between candidate lines (their places come
@@ -414,7 +431,9 @@ TEST(PipelineTest, PassTwoFingerprintsEqualThoseOfWholeTexts) {
     }
     EXPECT_EQ(docs_with_candidates, (std::set<uint32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 10})) << log;
     EXPECT_EQ(middle, 8u) << log;
-    ExpectFingerprintsOfWholeTexts(src, options, fp);
+    size_t repeated = 0;
+    ExpectFingerprintsOfWholeTexts(src, options, fp, &repeated);
+    EXPECT_EQ(repeated, 2u) << log;  // the top line again in two stories
   }
   // Boilerplate off: no candidates, every shingle is the document's own.
   const Fingerprints fp = ComputeFingerprints(src, options, nullptr, {});

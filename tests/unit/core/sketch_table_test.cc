@@ -37,6 +37,38 @@ TEST(SketchTableTest, MergeKeepsEveryKeyOnceWithItsShingles) {
   EXPECT_EQ(seen.size(), keys.size());
 }
 
+// An occurrence keeps only where its sketch's shingles begin: the key and
+// the count lie just before them, for lists short and long, empty ones
+// included, and still after the table is merged into another.
+TEST(SketchTableTest, ShinglesCarryTheirKeyAndCount) {
+  SketchTable part;
+  std::vector<std::pair<uint64_t, std::vector<uint64_t>>> sketches;
+  for (const size_t size : {0, 1, 5, 20000, 70000}) {
+    std::vector<uint64_t> shingles(size);
+    for (size_t i = 0; i < size; ++i) shingles[i] = size * 1000 + i;
+    sketches.emplace_back(0x9E3779B97F4A7C15ULL * (size + 1), std::move(shingles));
+  }
+  std::vector<const uint64_t*> begins;
+  for (const auto& [key, shingles] : sketches) {
+    ASSERT_TRUE(part.Insert(key, shingles));
+    begins.push_back(part.at(key).begin);
+  }
+  SketchTable merged;
+  std::vector<SketchTable> parts;
+  parts.push_back(std::move(part));
+  merged.MergeFrom(parts, 1);
+  parts.clear();  // the merged table owns the shingles now (ASan checks)
+  for (size_t i = 0; i < sketches.size(); ++i) {
+    const auto& [key, shingles] = sketches[i];
+    ASSERT_NE(begins[i], nullptr) << i;
+    EXPECT_EQ(SketchKey(begins[i]), key) << i;
+    ASSERT_EQ(SketchCount(begins[i]), shingles.size()) << i;
+    EXPECT_TRUE(std::equal(shingles.begin(), shingles.end(), begins[i])) << i;
+    EXPECT_EQ(merged.at(key).begin, begins[i]) << i;
+  }
+  EXPECT_EQ(merged.find(12345), nullptr);
+}
+
 TEST(SketchTableTest, ArenaKeepsShortAndLongListsAcrossBlocks) {
   // Lists from 1 value to more than a block's 65,536 (over a quarter of a
   // block, a list gets a block of its own), enough to fill several blocks;

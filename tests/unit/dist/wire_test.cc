@@ -17,8 +17,9 @@ TEST(WireTest, FingerprintsRoundTrip) {
   occ.begin = 3;
   occ.next = 9;
   occ.template_kind = TemplateKind::kLabel;
-  fp.occurrences = {occ};
   fp.sketches.Insert(99, std::vector<uint64_t>{9, 8, 7});
+  occ.sketch = fp.sketches.at(99).begin;
+  fp.occurrences = {occ};
   const std::string bytes = EncodeFingerprints(fp, 4);
   const absl::StatusOr<Fingerprints> back = DecodeFingerprints(bytes, 4);
   ASSERT_TRUE(back.ok()) << back.status();
@@ -30,6 +31,10 @@ TEST(WireTest, FingerprintsRoundTrip) {
   EXPECT_EQ(back->occurrences[0].template_kind, TemplateKind::kLabel);
   const std::span<const uint64_t> shingles = back->sketches.at(99).shingles();
   EXPECT_EQ(std::vector<uint64_t>(shingles.begin(), shingles.end()), (std::vector<uint64_t>{9, 8, 7}));
+  // The occurrence's sketch is sent as its key and points into the
+  // decoded table, not at the sender's memory.
+  EXPECT_EQ(back->occurrences[0].sketch, shingles.data());
+  EXPECT_EQ(SketchCount(back->occurrences[0].sketch), 3u);
   EXPECT_FALSE(DecodeFingerprints(bytes.substr(0, bytes.size() - 1), 4).ok());
   EXPECT_FALSE(DecodeFingerprints(bytes, 8).ok());  // wrong signature length for 2 documents
 }
