@@ -161,7 +161,7 @@ struct Scratch {
   Tokenizer tokenizer;
   TokenStream tokens;
   std::vector<std::pair<size_t, uint64_t>> unsketched;  // occurrences (and keys) whose line's sketch may be new
-  std::vector<std::pair<size_t, uint64_t>> unresolved;  // occurrences and keys met in this document first
+  std::vector<std::pair<size_t, uint64_t>> unresolved;  // occurrences (and keys) of a line met earlier in the document, sketched at its end
   DistinctCounter distinct;
   DocumentKeys doc_keys;
   std::vector<LineKeys> line_keys;
