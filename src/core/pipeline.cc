@@ -160,8 +160,10 @@ struct Scratch {
   std::string text;
   Tokenizer tokenizer;
   TokenStream tokens;
-  std::vector<std::pair<size_t, uint64_t>> unsketched;  // occurrences (and keys) whose line's sketch may be new
-  std::vector<std::pair<size_t, uint64_t>> unresolved;  // occurrences (and keys) of a line met earlier in the document, sketched at its end
+  // Occurrences (and their sketch keys) whose line's sketch may be new, and
+  // those of a line met earlier in the same document, sketched at its end.
+  std::vector<std::pair<size_t, uint64_t>> unsketched;
+  std::vector<std::pair<size_t, uint64_t>> unresolved;
   DistinctCounter distinct;
   DocumentKeys doc_keys;
   std::vector<LineKeys> line_keys;

@@ -109,7 +109,8 @@ TEST_F(CliTest, JsonlDropsTheDuplicateAndPassesOtherFieldsThrough) {
 // --stats names each phase and each clustering's steps (scripts/bench_*
 // read these lines).
 TEST_F(CliTest, StatsGivePhasesAndClusteringSteps) {
-  const std::string in = "{\"text\": \"" + JsonEscape(Story(1, 4)) + "\"}\n{\"text\": \"" + JsonEscape(Story(2, 4)) + "\"}\n";
+  const std::string in =
+      "{\"text\": \"" + JsonEscape(Story(1, 4)) + "\"}\n{\"text\": \"" + JsonEscape(Story(2, 4)) + "\"}\n";
   const Result r = Run("--stats", in);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* part : {"s total: read ", "count lines ", "fingerprint ", "cluster ", "blocks ", "write ",

@@ -355,7 +355,8 @@ void ExpectFingerprintsOfWholeTexts(const VectorSource& src, const PipelineOptio
     // signatures take each sketch once per document by it.
     absl::flat_hash_map<uint64_t, const uint64_t*> sketch_of_key;
     for (size_t p = o; p < fp.occurrences.size() && fp.occurrences[p].doc == d; ++p) {
-      const auto [it, inserted] = sketch_of_key.try_emplace(SketchKey(fp.occurrences[p].sketch), fp.occurrences[p].sketch);
+      const uint64_t* sketch = fp.occurrences[p].sketch;
+      const auto [it, inserted] = sketch_of_key.try_emplace(SketchKey(sketch), sketch);
       repeated += !inserted;
       EXPECT_EQ(it->second, fp.occurrences[p].sketch) << d;
     }
