@@ -86,15 +86,12 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.PutVector(fp.noncand_sizes);
   w.PutVector(fp.doc_bytes);
   w.PutVector(fp.source);
-  // An occurrence's sketch travels as its key (an address means nothing on
-  // another rank).
+  // An occurrence's sketch travels as its key beside it: the address sent
+  // with the occurrence means nothing on another rank, and DecodeFingerprints
+  // replaces it (no copy of the occurrences just to clear it).
   std::vector<uint64_t> sketch_keys(fp.occurrences.size());
-  std::vector<BlockOccurrence> occurrences(fp.occurrences.begin(), fp.occurrences.end());
-  for (size_t o = 0; o < occurrences.size(); ++o) {
-    sketch_keys[o] = SketchKey(occurrences[o].sketch);
-    occurrences[o].sketch = nullptr;
-  }
-  w.PutVector(occurrences);
+  for (size_t o = 0; o < sketch_keys.size(); ++o) sketch_keys[o] = SketchKey(fp.occurrences[o].sketch);
+  w.PutVector(fp.occurrences);
   w.PutVector(sketch_keys);
   w.Put<uint64_t>(fp.sketches.size());
   fp.sketches.ForEach([&](uint64_t key, const LineSketch& sketch) {
