@@ -150,7 +150,7 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
   out.similarity.assign(n, 1.0f);
   Stopwatch step;
   FixedLshIndex index(sigs.first(n * k), num_perm, lsh, threads);
-  out.seconds_index = step.Seconds();
+  out.seconds.index = step.Seconds();
   std::vector<CandidateVerifier> verifiers;
   for (int t = 0; t < threads; ++t) verifiers.emplace_back(sigs, num_perm, sizes, options);
   // VerificationBytes pay for their pass over the signatures (and n *
@@ -201,7 +201,7 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
         compared[t] += verifiers[t].Verify(i, [&](auto&& fn) { index.Query(buckets_of(j), fn); }, &block_best[j]);
       }
     });
-    out.seconds_compare += step.Seconds();
+    out.seconds.compare += step.Seconds();
     step.Restart();
     index.StartNewInserts();
     for (size_t j = 0; j < end - begin; ++j) {
@@ -221,14 +221,14 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
         index.Insert(i, buckets_of(j));
       }
     }
-    out.seconds_in_order += step.Seconds();
+    out.seconds.in_order += step.Seconds();
     step.Restart();
     uint64_t compared_so_far = 0;
     for (const uint64_t c : compared) compared_so_far += c;
     if (quick == QuickRejection::kAuto && !sig_bytes && compared_so_far > kBytesAfterCandidatesPerDoc * end) {
       make_bytes();
     }
-    out.seconds_compare += step.Seconds();
+    out.seconds.compare += step.Seconds();
   }
   for (const uint64_t c : compared) out.verified_pairs += c;
   return out;

@@ -29,14 +29,19 @@ struct MatchOptions {
 double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint64_t size_a,
                        uint64_t size_b, const MatchOptions& options);
 
+// Wall seconds of ClusterDocuments' steps (--stats): grouping band keys
+// into buckets; comparing each block with earlier blocks' representatives,
+// on every thread; comparing within each block and inserting, in order, on
+// one.
+struct ClusteringSteps {
+  double index = 0, compare = 0, in_order = 0;
+};
+
 struct ClusterAssignment {
   std::vector<uint32_t> representative;  // representative[i] == i: i leads a cluster
   std::vector<float> similarity;         // to the representative; 1 for leaders
   uint64_t verified_pairs = 0;           // candidate pairs compared (cost indicator)
-  // Wall seconds of its steps (--stats): grouping band keys into buckets;
-  // comparing each block with earlier blocks' representatives, on every
-  // thread; comparing within each block and inserting, in order, on one.
-  double seconds_index = 0, seconds_compare = 0, seconds_in_order = 0;
+  ClusteringSteps seconds;
 };
 
 // Whether candidate pairs are first compared on one byte per signature

@@ -320,9 +320,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
         ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads);
     story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
-    result.stats.story_clustering.index = stories.seconds_index;
-    result.stats.story_clustering.compare = stories.seconds_compare;
-    result.stats.story_clustering.in_order = stories.seconds_in_order;
+    result.stats.story_clustering.steps = stories.seconds;
     result.stats.seconds_cluster += cluster.Seconds();
     const Stopwatch blocks;
     verdicts = DecideBoilerplate(occurrences, occ_begin, stories.representative, fp.source, options.blocks, threads);
@@ -338,9 +336,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     result.stats.final_clustering.signatures = step.Seconds();
     clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
-    result.stats.final_clustering.index = clusters.seconds_index;
-    result.stats.final_clustering.compare = clusters.seconds_compare;
-    result.stats.final_clustering.in_order = clusters.seconds_in_order;
+    result.stats.final_clustering.steps = clusters.seconds;
   } else {
     clusters.representative.resize(n);
     for (size_t d = 0; d < n; ++d) clusters.representative[d] = static_cast<uint32_t>(d);

@@ -118,10 +118,10 @@ struct PipelineStats {
   LshParams lsh;
   double seconds_pass1 = 0, seconds_pass2 = 0, seconds_cluster = 0, seconds_blocks = 0;
   // Where seconds_cluster goes, for each clustering (the stories' feeds the
-  // block verdicts; the final one decides duplicates). See ClusterAssignment.
+  // block verdicts; the final one decides duplicates).
   struct ClusteringSeconds {
-    double signatures = 0;  // the stories': also each occurrence's sketch looked up
-    double index = 0, compare = 0, in_order = 0;
+    double signatures = 0;  // building its signatures
+    ClusteringSteps steps;  // ClusterDocuments'
   };
   ClusteringSeconds story_clustering, final_clustering;
 };

@@ -162,11 +162,11 @@ TEST(PipelineTest, ClusteringStepsAreTimedWithinTheClusterPhase) {
   ASSERT_GT(r.stats.boilerplate_blocks, 0u);
   double steps = 0;
   for (const PipelineStats::ClusteringSeconds& c : {r.stats.story_clustering, r.stats.final_clustering}) {
-    for (const double seconds : {c.signatures, c.index, c.compare, c.in_order}) {
+    for (const double seconds : {c.signatures, c.steps.index, c.steps.compare, c.steps.in_order}) {
       EXPECT_GE(seconds, 0.0);
       steps += seconds;
     }
-    EXPECT_GT(c.signatures + c.index + c.compare + c.in_order, 0.0);
+    EXPECT_GT(c.signatures + c.steps.index + c.steps.compare + c.steps.in_order, 0.0);
   }
   EXPECT_LE(steps, r.stats.seconds_cluster);
 }
