@@ -65,22 +65,28 @@ bool OutputIsDirectory(const CliArgs& args) {
 
 namespace {
 
-// A file's identity (device and inode: links and other spellings of one
-// path agree), or none when it does not exist.
-std::optional<std::pair<dev_t, ino_t>> FileIdentity(const std::string& path) {
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) return std::nullopt;
-  return std::pair{st.st_dev, st.st_ino};
-}
+// A file's identity: device and inode (links and other spellings of one
+// path agree).
+using FileId = std::pair<dev_t, ino_t>;
 
-// Where a regular file will be written: its canonical path, or "" for a
-// device or FIFO (written in place: several writers may share one).
-std::string WrittenPath(const std::string& path) {
+// What writing path would do, from one stat: the file it replaces, if one
+// exists, and where a regular (or new) file goes: its canonical path, ""
+// for a device or FIFO (written in place: several writers may share one).
+struct OutputTarget {
+  std::optional<FileId> replaces;
+  std::string written;
+};
+OutputTarget TargetOf(const std::string& path) {
+  OutputTarget target;
   struct stat st {};
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return "";
+  if (stat(path.c_str(), &st) == 0) {
+    target.replaces = FileId{st.st_dev, st.st_ino};
+    if (!S_ISREG(st.st_mode)) return target;
+  }
   std::error_code ec;
   const fs::path canonical = fs::weakly_canonical(path, ec);
-  return ec ? path : canonical.string();
+  target.written = ec ? path : canonical.string();
+  return target;
 }
 
 }  // namespace
@@ -105,30 +111,26 @@ absl::Status CheckOutputPaths(const CliArgs& args, const std::vector<InputFile>&
   }
   // An input is read until the outputs are written (mapped, not copied):
   // replacing one would lose the documents the run removes from it.
-  absl::flat_hash_map<std::pair<dev_t, ino_t>, const InputFile*> inputs;
+  absl::flat_hash_map<FileId, const InputFile*> inputs;
   for (const InputFile& f : files) {
-    if (f.path != "-") {
-      if (const auto id = FileIdentity(f.path)) inputs.emplace(*id, &f);
-    } else if (struct stat st {}; fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode)) {
-      inputs.emplace(std::pair{st.st_dev, st.st_ino}, &f);  // dedup < FILE reads FILE in place
-    }
+    struct stat st {};
+    const bool found = f.path != "-" ? stat(f.path.c_str(), &st) == 0
+                                     : fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);  // dedup < FILE reads FILE
+    if (found) inputs.emplace(FileId{st.st_dev, st.st_ino}, &f);
   }
   const auto name = [](const InputFile& f) { return f.path == "-" ? std::string("the file on standard input") : f.path; };
-  const auto replaces_input = [&](const std::string& path) -> const InputFile* {
-    const auto id = FileIdentity(path);
-    if (!id) return nullptr;
-    const auto it = inputs.find(*id);
+  const auto replaced_input = [&](const OutputTarget& target) -> const InputFile* {
+    if (!target.replaces) return nullptr;
+    const auto it = inputs.find(*target.replaces);
     return it == inputs.end() ? nullptr : it->second;
   };
   const bool report_to_file = !args.report.empty() && args.report != "-";
-  if (report_to_file) {
-    if (const InputFile* f = replaces_input(args.report)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--report ", args.report, " would replace input ", name(*f), "; write it to another place"));
-    }
+  const OutputTarget report = report_to_file ? TargetOf(args.report) : OutputTarget{};
+  if (const InputFile* f = replaced_input(report)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--report ", args.report, " would replace input ", name(*f), "; write it to another place"));
   }
   if (!to_file) return absl::OkStatus();
-  const std::string report = report_to_file ? WrittenPath(args.report) : "";
   // One output file takes every input; a directory, one file per input.
   std::vector<std::string> outs;
   if (!OutputIsDirectory(args)) {
@@ -138,14 +140,16 @@ absl::Status CheckOutputPaths(const CliArgs& args, const std::vector<InputFile>&
   }
   absl::flat_hash_map<std::string, size_t> written;  // output file -> index in outs
   for (size_t i = 0; i < outs.size(); ++i) {
-    if (const InputFile* in = replaces_input(outs[i])) {
+    const OutputTarget out = TargetOf(outs[i]);
+    if (const InputFile* in = replaced_input(out)) {
       return absl::InvalidArgumentError(
           absl::StrCat("output ", outs[i], " would replace input ", name(*in), "; write to another place"));
     }
-    const std::string path = WrittenPath(outs[i]);
-    if (path.empty()) continue;
-    if (path == report) return absl::InvalidArgumentError(absl::StrCat("-o and --report both name ", outs[i]));
-    if (const auto [it, added] = written.emplace(path, i); !added) {
+    if (out.written.empty()) continue;
+    if (out.written == report.written) {
+      return absl::InvalidArgumentError(absl::StrCat("-o and --report both name ", outs[i]));
+    }
+    if (const auto [it, added] = written.emplace(out.written, i); !added) {
       return absl::InvalidArgumentError(absl::StrCat("inputs ", files[it->second].path, " and ", files[i].path,
                                                      " would both be written to ", outs[i]));
     }
