@@ -191,11 +191,6 @@ class RecentKeys {
     Slot& slot = slots_[key & (kSlots - 1)];
     if (slot.key == key) slot.begin = begin;
   }
-  // Where key's shingles are, if remembered with them; else null.
-  const uint64_t* Sketch(uint64_t key) const {
-    const Slot& slot = slots_[key & (kSlots - 1)];
-    return slot.key == key ? slot.begin : nullptr;
-  }
 
  private:
   static constexpr size_t kSlots = 1 << 13;
@@ -527,11 +522,9 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
         occ.sketch = sketch->begin;
         recent_sketches[t].SetSketch(key, sketch->begin);
       }
-      // Keys met twice in this document, first here: sketched just now.
-      for (const auto& [o, key] : s.unresolved) {
-        const uint64_t* remembered = recent_sketches[t].Sketch(key);
-        chunk_occurrences[o].sketch = remembered != nullptr ? remembered : thread_sketches[t].at(key).begin;
-      }
+      // Lines met twice in this document, first here: sketched just now
+      // (their table slots are in the caches).
+      for (const auto& [o, key] : s.unresolved) chunk_occurrences[o].sketch = thread_sketches[t].at(key).begin;
       // The document's own shingles: those of the text between candidate
       // lines, each run tokenised on its own. Shingles inside a candidate
       // line belong to its sketch. Shingles that only touch one are dropped:

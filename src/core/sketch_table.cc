@@ -6,35 +6,25 @@
 
 namespace dedup {
 
-uint64_t* ShingleArena::Room(size_t count) {
-  if (count > free_count_) {
-    if (count > kBlockValues / 4) {
-      // A long list gets a block of its own; the room left in the newest
-      // block stays for the lists after it.
-      blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(count));
-      return blocks_.back().get();
-    }
-    blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(kBlockValues));
-    free_ = blocks_.back().get();
-    free_count_ = kBlockValues;
-  }
+const uint64_t* ShingleArena::Copy(uint64_t key, std::span<const uint64_t> values) {
+  const size_t count = 2 + values.size();
   uint64_t* out = free_;
-  free_ += count;
-  free_count_ -= count;
-  return out;
-}
-
-const uint64_t* ShingleArena::Copy(std::span<const uint64_t> values) {
-  if (values.empty()) return nullptr;
-  uint64_t* out = Room(values.size());
-  std::copy(values.begin(), values.end(), out);
-  return out;
-}
-
-const uint64_t* ShingleArena::CopyAfter(const uint64_t (&header)[2], std::span<const uint64_t> values) {
-  uint64_t* out = Room(2 + values.size());
-  out[0] = header[0];
-  out[1] = header[1];
+  if (count > free_count_ && count > kBlockValues / 4) {
+    // A long list gets a block of its own; the room left in the newest
+    // block stays for the lists after it.
+    blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(count));
+    out = blocks_.back().get();
+  } else {
+    if (count > free_count_) {
+      blocks_.push_back(std::make_unique_for_overwrite<uint64_t[]>(kBlockValues));
+      out = free_ = blocks_.back().get();
+      free_count_ = kBlockValues;
+    }
+    free_ += count;
+    free_count_ -= count;
+  }
+  out[0] = key;
+  out[1] = values.size();
   std::copy(values.begin(), values.end(), out + 2);
   return out + 2;
 }

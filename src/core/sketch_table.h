@@ -23,20 +23,21 @@
 
 namespace dedup {
 
+// Of a shingle list in a ShingleArena (its first value's address): the
+// key it was stored under and how many values it has, kept just before it.
+inline uint64_t SketchKey(const uint64_t* begin) { return begin[-2]; }
+inline uint32_t SketchCount(const uint64_t* begin) { return static_cast<uint32_t>(begin[-1]); }
+
 // The distinct shingle hashes of a candidate line's exact text, premixed
 // (MinHasher::Premix: every signature that takes them would mix them
 // again), shared by every document carrying that text. They belong to the
-// table's arena, which keeps the sketch key and the count just before
-// them: an occurrence holds only `begin` (see SketchKey, SketchCount).
+// table's arena; their key and count lie before them, so an occurrence
+// holds only `begin`.
 struct LineSketch {
   const uint64_t* begin = nullptr;
-  uint32_t count = 0;
-  std::span<const uint64_t> shingles() const { return {begin, count}; }
+  uint32_t count() const { return SketchCount(begin); }
+  std::span<const uint64_t> shingles() const { return {begin, count()}; }
 };
-
-// Of a LineSketch's begin (from a SketchTable): its key and shingle count.
-inline uint64_t SketchKey(const uint64_t* begin) { return begin[-2]; }
-inline uint32_t SketchCount(const uint64_t* begin) { return static_cast<uint32_t>(begin[-1]); }
 
 // Append-only storage of shingle lists in blocks that never move, so that a
 // list's address stays valid as the arena grows and when its blocks are
@@ -55,12 +56,10 @@ class ShingleArena {
     }
     return *this;
   }
-  // A copy of values, held until the arena (or the one that took its
-  // blocks) is destroyed.
-  const uint64_t* Copy(std::span<const uint64_t> values);
-  // The same, after two header values: returns where values begin (never
-  // null), header[0] and header[1] lying just before.
-  const uint64_t* CopyAfter(const uint64_t (&header)[2], std::span<const uint64_t> values);
+  // A copy of values (possibly none) after key and their count (SketchKey,
+  // SketchCount), held until the arena (or the one that took its blocks)
+  // is destroyed; returns where the values begin.
+  const uint64_t* Copy(uint64_t key, std::span<const uint64_t> values);
   // Takes every block of other (which is left empty).
   void TakeBlocks(ShingleArena&& other);
 
@@ -69,8 +68,6 @@ class ShingleArena {
   std::vector<std::unique_ptr<uint64_t[]>> blocks_;
   uint64_t* free_ = nullptr;  // room left in the block that short lists go to
   size_t free_count_ = 0;
-  // Room for count values that stays where it is.
-  uint64_t* Room(size_t count);
 };
 
 class SketchTable {
@@ -84,11 +81,9 @@ class SketchTable {
     auto [it, inserted] = Shard(key).try_emplace(key);
     return {&it->second, inserted};
   }
-  // Sets sketch (key's slot of this table) to a copy of shingles, key and
-  // count before them (SketchKey, SketchCount).
+  // Sets sketch (key's slot of this table) to a copy of shingles.
   void Assign(uint64_t key, LineSketch* sketch, std::span<const uint64_t> shingles) {
-    sketch->begin = arena_.CopyAfter({key, shingles.size()}, shingles);
-    sketch->count = static_cast<uint32_t>(shingles.size());
+    sketch->begin = arena_.Copy(key, shingles);
   }
   // Adds key with a copy of shingles unless present; whether it was added.
   bool Insert(uint64_t key, std::span<const uint64_t> shingles) {

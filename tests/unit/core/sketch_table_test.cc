@@ -81,24 +81,30 @@ TEST(SketchTableTest, ArenaKeepsShortAndLongListsAcrossBlocks) {
     for (int rep = 0; rep < 3; ++rep) {
       std::vector<uint64_t> v(size);
       for (uint64_t& x : v) x = rng();
-      copies.push_back(arena.Copy(v));
+      copies.push_back(arena.Copy(lists.size(), v));
       lists.push_back(std::move(v));
     }
   }
-  EXPECT_EQ(arena.Copy({}), nullptr);
+  // An empty list still has its key and count (an occurrence of a line with
+  // no shingles points at it).
+  const uint64_t* empty = arena.Copy(7, {});
+  EXPECT_EQ(SketchKey(empty), 7u);
+  EXPECT_EQ(SketchCount(empty), 0u);
   ShingleArena taker;
-  taker.Copy(std::vector<uint64_t>{1, 2, 3});
+  taker.Copy(0, std::vector<uint64_t>{1, 2, 3});
   taker.TakeBlocks(std::move(arena));
   arena = ShingleArena();  // the taker owns every block now (ASan checks)
   for (size_t i = 0; i < lists.size(); ++i) {
     EXPECT_TRUE(std::equal(lists[i].begin(), lists[i].end(), copies[i])) << "list " << i;
+    EXPECT_EQ(SketchKey(copies[i]), i);
+    EXPECT_EQ(SketchCount(copies[i]), lists[i].size());
   }
   // A moved-from arena starts afresh: copying into it must not write into
   // the room its blocks had, now the new owner's.
   ShingleArena moved = std::move(taker);
   const std::vector<uint64_t> mine(100, 7), theirs(100, 9);
-  const uint64_t* in_moved = moved.Copy(mine);
-  const uint64_t* in_old = taker.Copy(theirs);  // NOLINT(bugprone-use-after-move): the point
+  const uint64_t* in_moved = moved.Copy(1, mine);
+  const uint64_t* in_old = taker.Copy(2, theirs);  // NOLINT(bugprone-use-after-move): the point
   EXPECT_TRUE(std::equal(mine.begin(), mine.end(), in_moved));
   EXPECT_TRUE(std::equal(theirs.begin(), theirs.end(), in_old));
   for (size_t i = 0; i < lists.size(); ++i) {
