@@ -41,7 +41,7 @@ class Worker {
     Countdown* done = nullptr;
   };
 
-  Worker() : thread_([this] { Loop(); }) { thread_.detach(); }
+  Worker() { std::thread([this] { Loop(); }).detach(); }
 
   void Start(const Job& job) {
     {
@@ -59,7 +59,6 @@ class Worker {
   std::condition_variable wake_;
   Job job_;
   bool has_job_ = false;
-  std::thread thread_;  // last: it starts once the members above exist
 };
 
 // The idle workers. Never destroyed: its threads wait in it until the
