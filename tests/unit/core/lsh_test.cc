@@ -108,14 +108,15 @@ std::vector<uint32_t> SmallAlphabetSignatures(uint32_t items, uint64_t seed, int
 
 // The fixed-set index answers as LshIndex does for the same inserts and
 // queries in the same order, full buckets included, on any number of threads
-// (8 is more than FixedLshIndex::kMaxBuildThreads builds with), and with
+// (12 is more than FixedLshIndex::kMaxBuildThreads builds with), and with
 // more bands than are hashed at once (10 bands of one value).
 TEST(FixedLshIndexTest, AnswersAsLshIndexDoes) {
   for (const auto& [p, perm] : {std::pair{LshParams{4, 2}, kSmallPerm}, std::pair{LshParams{10, 1}, 10}}) {
     constexpr uint32_t kItems = 3000;
     const std::vector<uint32_t> sigs = SmallAlphabetSignatures(kItems, 7, perm);
     size_t buckets_one_thread = 0;
-    for (const int threads : {1, 3, 8}) {
+    for (const int threads : {1, 3, 8, 12}) {
+      static_assert(FixedLshIndex::kMaxBuildThreads < 12);
       LshIndex reference(p, 0, /*max_bucket_items=*/7);
       FixedLshIndex fixed(sigs, perm, p, threads, /*max_bucket_items=*/7);
       if (threads == 1) buckets_one_thread = fixed.num_buckets();
