@@ -7,6 +7,12 @@ void LineKeyLog::Reset(size_t num_chunks, int threads) {
   chunk_start_.assign(num_chunks, ChunkStart{});
 }
 
+size_t LineKeyLog::num_lines() const {
+  size_t lines = 0;
+  for (const PerThread& p : per_thread_) lines += p.tag.size();  // a tag per line
+  return lines;
+}
+
 LineKeyLog::Cursor LineKeyLog::ReadChunk(size_t chunk) const {
   const ChunkStart& start = chunk_start_[chunk];
   const PerThread& p = per_thread_[start.thread];

@@ -38,6 +38,8 @@ class LineKeyLog {
   // threads [0, threads).
   void Reset(size_t num_chunks, int threads);
   size_t num_chunks() const { return chunk_start_.size(); }
+  // Lines appended, in all chunks.
+  size_t num_lines() const;
 
   // Thread `thread` appends the keys of chunk `chunk`: for each document in
   // order, BeginDocument with its number of lines, then each line.

@@ -10,7 +10,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_format.h"
-#include "core/append_buffer.h"
+#include "core/chunk_order.h"
 #include "core/distinct_counter.h"
 #include "core/hash.h"
 #include "core/heap_trim.h"
@@ -168,6 +168,7 @@ struct Scratch {
   DocumentKeys doc_keys;
   std::vector<LineKeys> line_keys;
   std::vector<uint64_t> line_shingles;
+  std::vector<BlockOccurrence> occurrences;  // pass 2: the chunk's, until placed in document order
 };
 
 // The sketch keys met last and where their shingles are, direct-mapped by
@@ -404,6 +405,27 @@ void Fingerprints::Reserve(size_t docs, size_t num_occurrences, int num_perm) {
   occurrences.reserve(num_occurrences);
 }
 
+namespace {
+
+// A bound on pass 2's occurrences: at most one per line with tokens, and
+// pass 1 logged every such line. Without its log, a '\n' ends every line.
+size_t MaxOccurrences(const DocumentSource& docs, const LineStatistics& lines, bool logged, int threads) {
+  if (logged) return lines.line_keys.num_lines();
+  std::vector<size_t> thread_lines(std::max(threads, 1), 0);
+  ParallelForChunks(docs.size(), kChunkDocs, threads, [&](size_t, size_t begin, size_t end, int t) {
+    std::string text_scratch;
+    for (size_t d = begin; d < end; ++d) {
+      const std::string_view text = docs.Text(d, &text_scratch);
+      thread_lines[t] += static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
+    }
+  });
+  size_t total = 0;
+  for (const size_t n : thread_lines) total += n;
+  return total;
+}
+
+}  // namespace
+
 Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptions& options,
                                  LineStatistics* lines, const absl::flat_hash_set<uint64_t>& link_targets,
                                  PipelineProgress* progress) {
@@ -432,25 +454,21 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   UninitializedVector<uint32_t>& noncand_sigs = fp.noncand_sigs;
   std::vector<uint64_t>& noncand_sizes = fp.noncand_sizes;
   std::vector<uint64_t>& doc_bytes = fp.doc_bytes;
-  // Occurrences go to one growing vector per thread (few large blocks, which
-  // malloc returns to the system when freed; a vector per chunk left ~25% of
-  // them as heap fragments), with each chunk's range, then into document order.
-  struct ChunkRange {
-    int thread = 0;
-    size_t begin = 0, end = 0;
-  };
-  std::vector<AppendBuffer<BlockOccurrence>> thread_occurrences(threads);
-  std::vector<ChunkRange> chunk_ranges(num_chunks);
   std::vector<SketchTable> thread_sketches(threads);
   std::vector<RecentKeys> recent_sketches(threads);  // keys thread_sketches[t] holds
   // Pass 1's line keys, when it logged them for these documents.
   const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
+  // Each chunk's occurrences go straight to their place in document order
+  // once the chunks before it are placed. The room is a bound (a few times
+  // what is used), allocated but not written: only the pages filled are
+  // ever faulted in.
+  fp.occurrences.resize(any_candidates ? MaxOccurrences(docs, *lines, logged, threads) : 0);
+  InChunkOrder<BlockOccurrence> occurrences_in_order(fp.occurrences);
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
     Scratch& s = scratch[t];
     LineKeyLog::Cursor logged_keys;
     if (logged) logged_keys = lines->line_keys.ReadChunk(chunk);
-    AppendBuffer<BlockOccurrence>& chunk_occurrences = thread_occurrences[t];
-    chunk_ranges[chunk] = {t, chunk_occurrences.size(), 0};
+    std::vector<BlockOccurrence>& chunk_occurrences = s.occurrences;  // empty: the last chunk's were placed
     size_t bytes = 0;
     for (size_t d = begin; d < end; ++d) {
       const std::string_view text = docs.Text(d, &s.text);
@@ -570,7 +588,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
       }
       noncand_sizes[d] = s.distinct.Estimate();
     }
-    chunk_ranges[chunk].end = chunk_occurrences.size();
+    occurrences_in_order.Add(chunk, &chunk_occurrences);
     ReleaseBehind(docs, chunk, end);
     if (progress != nullptr) {
       progress->docs_done += end - begin;
@@ -582,18 +600,7 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
     lines->line_keys = LineKeyLog{};
     lines->candidate_keys = KeyFilter{};
   }
-  // Chunks' occurrences into document order, copied in parallel.
-  std::vector<size_t> chunk_dest(num_chunks + 1, 0);
-  for (size_t c = 0; c < num_chunks; ++c) chunk_dest[c + 1] = chunk_dest[c] + chunk_ranges[c].end - chunk_ranges[c].begin;
-  fp.occurrences.resize(chunk_dest[num_chunks]);  // not filled: every element is copied in below
-  ParallelForChunks(num_chunks, 16, threads, [&](size_t, size_t begin, size_t end, int) {
-    for (size_t c = begin; c < end; ++c) {
-      const ChunkRange& r = chunk_ranges[c];
-      const auto& v = thread_occurrences[r.thread];
-      std::copy(v.begin() + r.begin, v.begin() + r.end, fp.occurrences.begin() + chunk_dest[c]);
-    }
-  });
-  thread_occurrences.clear();
+  fp.occurrences.resize(occurrences_in_order.size());  // the room left unused was never touched
   fp.sketches.MergeFrom(thread_sketches, threads);
   // The threads' tables and scratch go back to the kernel before
   // clustering, where a run peaks (glibc would keep them in the threads'
