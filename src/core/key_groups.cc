@@ -10,7 +10,11 @@ namespace dedup {
 // larger than L2 but the last-level cache holds it, and with the loads in
 // flight this beat scattering the keys into cache-sized partitions first
 // (one more pass over the keys, written to scattered places). No sorting: a
-// group's items only need a common id.
+// group's items only need a common id. Slots of 8 bytes (a tag and the first
+// item; the key itself is read from keys only when the tags match) built
+// the index 10-20% faster than slots of 16 holding the key and the group
+// id: half the table to clear per band, and two threads' tables fit the
+// last-level cache together.
 uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch) {
   const size_t n = keys.size();
   if (n == 0) return 0;
@@ -25,18 +29,21 @@ uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGro
   for (size_t i = 0; i < n; ++i) {
     if (i + kAhead < n) __builtin_prefetch(&table[keys[i + kAhead] & mask]);
     const uint64_t key = keys[i];
+    const uint32_t tag = static_cast<uint32_t>(key >> 32);
     size_t s = key & mask;
-    while (table[s].first_item != kNoGroup && table[s].key != key) s = (s + 1) & mask;
+    // A slot names its first item; the tag (the key's high half) rules out
+    // almost every other key before that item's key is read.
+    while (table[s].first_item != kNoGroup && (table[s].tag != tag || keys[table[s].first_item] != key)) {
+      s = (s + 1) & mask;
+    }
     KeyGroupScratch::Slot& slot = table[s];
     if (slot.first_item == kNoGroup) {
-      slot = {key, static_cast<uint32_t>(i), kNoGroup};
+      slot = {tag, static_cast<uint32_t>(i)};
       groups[i] = kNoGroup;
     } else {
-      if (slot.group == kNoGroup) {
-        slot.group = ids++;
-        groups[slot.first_item] = slot.group;
-      }
-      groups[i] = slot.group;
+      uint32_t& first_group = groups[slot.first_item];
+      if (first_group == kNoGroup) first_group = ids++;
+      groups[i] = first_group;
     }
   }
   return ids;

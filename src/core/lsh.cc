@@ -82,11 +82,12 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
   const int bands = params.bands;
   // Every entry is written below (by the thread grouping its band).
   item_buckets_ = std::make_unique_for_overwrite<uint32_t[]>(n * bands);
-  // At most 8 threads: each holds a grouping table (16 MiB at 500k items)
+  // At most 8 threads: each holds a grouping table (8 MiB at 500k items)
   // and a block of band keys at the clustering's peak of memory. With 8,
   // every block of bands of the final index's 42 gets a thread of its own
   // on a 16-core machine; 16 would take two or three bands each, at ~170 MB
-  // more peak RSS at 1 GB (measured with 16 MiB tables).
+  // more peak RSS at 1 GB (measured with the 16 MiB tables of 16-byte
+  // slots, session 13).
   threads = std::clamp(threads, 1, kMaxBuildThreads);
   // Bands are hashed a few at a time, so that each signature row is read
   // once per few bands (rows are far apart), in enough blocks to share out.

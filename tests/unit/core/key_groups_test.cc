@@ -47,12 +47,13 @@ TEST(GroupEqualKeysTest, MatchesAMapOnRandomKeys) {
 }
 
 // Keys that are not spread are slower but still grouped right: equal top
-// bits, and equal low bits (which place keys in the table: one long probe
-// run).
+// bits (a slot's tag then tells no key apart), equal low bits (which place
+// keys in the table: one long probe run), and both, the keys differing only
+// in the bits between.
 TEST(GroupEqualKeysTest, HandlesKeysThatAreNotSpread) {
   std::mt19937_64 rng(4);
   KeyGroupScratch scratch;
-  for (const int shift : {0, 32}) {
+  for (const int shift : {0, 16, 32}) {
     std::vector<uint64_t> keys(20000);
     for (uint64_t& key : keys) key = (rng() % 3000) << shift;
     std::vector<uint32_t> groups(keys.size());
