@@ -22,8 +22,6 @@ bool IsAsciiAlnum(unsigned char c) { return (c >= '0' && c <= '9') || ((c | 0x20
 constexpr int kLabelWords = 4;
 constexpr size_t kLabelBytes = 32, kPrefixBytes = 12, kLongWordBytes = 8, kZoneWordBytes = 5;
 
-uint64_t SourceSalt(uint32_t source_id) { return Mix64(0x736f75726365ULL + source_id); }
-
 // Template keys set the top bit so they never equal an exact key by design
 // (a collision would need the exact key's top bit to match as well).
 uint64_t TemplateHash(std::string_view text, TemplateKind kind, uint32_t source_id) {
@@ -51,10 +49,6 @@ TemplateKey FirstWordKey(const char* first, size_t first_word_size, LineZone zon
 }
 
 }  // namespace
-
-uint64_t BlockKey(uint32_t source_id, uint64_t line_hash) {
-  return (line_hash ^ SourceSalt(source_id)) & 0x7FFFFFFFFFFFFFFFULL;
-}
 
 uint64_t LinkKey(uint64_t line_hash) { return Mix64(line_hash ^ 0x4c494e4bULL) | 0x8000000000000000ULL; }
 

@@ -39,11 +39,18 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "core/hash.h"
 
 namespace dedup {
 
+// What a source's keys are salted with.
+inline uint64_t SourceSalt(uint32_t source_id) { return Mix64(0x736f75726365ULL + source_id); }
+
 // Key of a line: its source and the hash of its normalised text (LineSpan).
-uint64_t BlockKey(uint32_t source_id, uint64_t line_hash);
+// Inline: the passes key every line (11 M at 1 GB of news, in each pass).
+inline uint64_t BlockKey(uint32_t source_id, uint64_t line_hash) {
+  return (line_hash ^ SourceSalt(source_id)) & 0x7FFFFFFFFFFFFFFFULL;
+}
 
 inline constexpr int kHeadLines = 4;
 inline constexpr int kTailLines = 8;
