@@ -1,13 +1,14 @@
 // File: core/append_buffer.h
 // An array of trivially copyable values that only grows at the end, for the
-// per-thread logs of a pass (line keys, candidate-line occurrences) that
-// reach hundreds of MB. Once past 1 MiB it lives in its own mapping, grown
-// with mremap: no copy, no page faulted in twice (a std::vector copies every
-// element into fresh pages at each doubling: ~100k more page faults at 1 GB
-// for the two logs), and each size it outgrew goes back to the kernel at
-// once. (With realloc, glibc kept the blocks it outgrew below its mmap
-// threshold, which rises up to 32 MiB, in the thread's heap: at 1 GB on 16
-// threads clustering started with ~180 MiB more resident, on 2 ~15 MiB.)
+// per-thread parts of pass 1's line-key log, which reach hundreds of MB.
+// Once past 1 MiB it lives in its own mapping, grown with mremap: no copy,
+// no page faulted in twice (a std::vector copies every element into fresh
+// pages at each doubling: ~100k more page faults at 1 GB for this log and
+// the occurrences, which went to such buffers until session 14), and each
+// size it outgrew goes back to the kernel at once. (With realloc, glibc
+// kept the blocks it outgrew below its mmap threshold, which rises up to
+// 32 MiB, in the thread's heap: at 1 GB on 16 threads clustering started
+// with ~180 MiB more resident, on 2 ~15 MiB.)
 #ifndef DEDUP_CORE_APPEND_BUFFER_H_
 #define DEDUP_CORE_APPEND_BUFFER_H_
 

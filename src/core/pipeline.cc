@@ -459,9 +459,9 @@ Fingerprints ComputeFingerprints(const DocumentSource& docs, const PipelineOptio
   // Pass 1's line keys, when it logged them for these documents.
   const bool logged = any_candidates && lines->line_keys.num_chunks() == num_chunks;
   // Each chunk's occurrences go straight to their place in document order
-  // once the chunks before it are placed. The room is a bound (a few times
-  // what is used), allocated but not written: only the pages filled are
-  // ever faulted in.
+  // once the chunks before it are placed. The room is a bound (about twice
+  // what generated news uses), allocated but not written: only the pages
+  // filled are ever faulted in.
   fp.occurrences.resize(any_candidates ? MaxOccurrences(docs, *lines, logged, threads) : 0);
   InChunkOrder<BlockOccurrence> occurrences_in_order(fp.occurrences);
   ParallelForChunks(n, kChunkDocs, threads, [&](size_t chunk, size_t begin, size_t end, int t) {
