@@ -99,13 +99,13 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
 
 // The keys pass 1 logged for the next document (pass 2).
 void LoggedLineKeys(uint32_t source, LineKeyLog::Cursor* logged, std::vector<LineKeys>* out) {
-  out->clear();
-  for (uint32_t i = logged->NextDocument(); i > 0; --i) {
-    LineKeys lk;
-    lk.line = logged->Next();
+  out->resize(logged->NextDocument());
+  LineKeyLog::Cursor cursor = *logged;  // a local copy stays in registers
+  for (LineKeys& lk : *out) {
+    cursor.Next(&lk.line);
     lk.key = BlockKey(source, lk.line.hash);
-    out->push_back(lk);
   }
+  *logged = cursor;
 }
 
 // Where the line starting at `begin` ends, its newline included.

@@ -45,7 +45,13 @@ TEST(LineKeyLogTest, ChunksReadBackInOrderWhicheverThreadWroteThem) {
     for (size_t doc = 0; doc <= chunk; ++doc) {
       ASSERT_EQ(cursor.NextDocument(), doc + 1) << chunk << " " << doc;
       for (size_t line = 0; line <= doc; ++line) {
-        const LoggedLine got = cursor.Next();
+        LoggedLine got;
+        got.hash = got.exact_hash = got.tkey.key = 0xDEADBEEF;  // stale values Next must overwrite
+        got.begin = got.num_tokens = 12345;
+        got.tkey.kind = TemplateKind::kLabel;
+        got.zone = LineZone::kTail;
+        got.link_shaped = true;
+        cursor.Next(&got);
         const LoggedLine want = line_of(chunk, doc, line);
         const std::string where = std::to_string(chunk) + " " + std::to_string(doc) + " " + std::to_string(line);
         EXPECT_EQ(got.hash, want.hash) << where;
