@@ -82,7 +82,8 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
   uint32_t rank = 0;
   for (const LineSpan& span : ts.lines) {
     if (span.num_tokens == 0) continue;
-    LineKeys lk;
+    // Filled in place (see LineKeyLog::Cursor::Next).
+    LineKeys& lk = out->emplace_back();
     LoggedLine& line = lk.line;
     line.zone = ZoneOf(rank++, with_tokens);
     line.hash = LineHash(span);
@@ -93,7 +94,6 @@ void ComputeLineKeys(std::string_view text, const TokenStream& ts, uint32_t sour
     line.num_tokens = span.num_tokens;
     line.link_shaped = IsLinkCandidate(line.zone, with_tokens, span);
     lk.key = BlockKey(source, line.hash);
-    out->push_back(lk);
   }
 }
 
