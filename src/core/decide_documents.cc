@@ -46,7 +46,10 @@ class SignatureBuilder {
     const size_t n = fp_.size();
     sizes->resize(n);
     ParallelForChunks(n, kChunkDocs * 4, threads_, [&](size_t, size_t begin, size_t end, int t) {
-      std::vector<LineShingles>& lines = thread_lines_[t];
+      // The document's distinct candidate lines, by where their shingles
+      // begin (one address per sketch key: its pass-2 thread's copy); the
+      // count lies before them.
+      std::vector<const uint64_t*>& lines = thread_lines_[t];
       // The sketches' shingles lie far apart: their loads are started a
       // document or two ahead.
       constexpr uint32_t kAhead = 16;  // occurrences
@@ -63,17 +66,15 @@ class SignatureBuilder {
         lines.clear();
         for (uint32_t o = occ_begin_[d]; o < occ_begin_[d + 1]; ++o) {
           if (o + kAhead < occ_end) __builtin_prefetch(occurrences[o + kAhead].sketch - 1);
-          if (!excluded(o)) lines.push_back({occurrences[o].sketch, SketchCount(occurrences[o].sketch)});
+          if (!excluded(o)) lines.push_back(occurrences[o].sketch);
         }
-        std::sort(lines.begin(), lines.end(),
-                  [](const LineShingles& a, const LineShingles& b) { return a.begin < b.begin; });
-        lines.erase(std::unique(lines.begin(), lines.end(),
-                                [](const LineShingles& a, const LineShingles& b) { return a.begin == b.begin; }),
-                    lines.end());
+        std::sort(lines.begin(), lines.end());
+        lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
         uint64_t size = fp_.noncand_sizes[d];
-        for (const LineShingles& line : lines) {
-          for (uint32_t j = 0; j < line.count; ++j) hasher_.AddPremixed(line.begin[j], sig);
-          size += line.count;
+        for (const uint64_t* shingles : lines) {
+          const uint32_t count = SketchCount(shingles);
+          for (uint32_t j = 0; j < count; ++j) hasher_.AddPremixed(shingles[j], sig);
+          size += count;
         }
         hasher_.Finalize(sig);
         (*sizes)[d] = size;
@@ -82,17 +83,13 @@ class SignatureBuilder {
   }
 
  private:
-  struct LineShingles {
-    const uint64_t* begin;  // one per sketch key within a document (its pass-2 thread's copy)
-    uint32_t count;
-  };
   const Fingerprints& fp_;
   std::span<const uint32_t> noncand_sigs_;
   const std::vector<uint32_t>& occ_begin_;
   const MinHasher& hasher_;
   const size_t k_;
   const int threads_;
-  std::vector<std::vector<LineShingles>> thread_lines_;
+  std::vector<std::vector<const uint64_t*>> thread_lines_;
 };
 
 // Which boilerplate verdict removes each occurrence: the verdicts numbered
