@@ -88,11 +88,11 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.PutVector(fp.source);
   // An occurrence's sketch travels as its key beside it: the address sent
   // with the occurrence means nothing on another rank, and DecodeFingerprints
-  // replaces it (no copy of the occurrences just to clear it).
-  std::vector<uint64_t> sketch_keys(fp.occurrences.size());
-  for (size_t o = 0; o < sketch_keys.size(); ++o) sketch_keys[o] = SketchKey(fp.occurrences[o].sketch);
+  // replaces it (no copy of the occurrences just to clear it). The keys are
+  // written as a vector is, one by one, with no array of them.
   w.PutVector(fp.occurrences);
-  w.PutVector(sketch_keys);
+  w.Put<uint64_t>(fp.occurrences.size());
+  for (const BlockOccurrence& occ : fp.occurrences) w.Put(SketchKey(occ.sketch));
   w.Put<uint64_t>(fp.sketches.size());
   fp.sketches.ForEach([&](uint64_t key, const LineSketch& sketch) {
     w.Put(key);
