@@ -52,14 +52,17 @@ TEST(CleanedJsonlTest, KeptTextKeepsItsEscapesAsTheyWere) {
 
 // Random removed ranges, at line edges or at any character's edge: the
 // written line parses, its other fields are as they were, and its text is
-// the decoded text less the ranges.
+// the decoded text less the ranges. Every third text is long, with runs
+// longer than the 64 bytes the walk searches at a time, so that escapes
+// fall at every place of its blocks.
 TEST(CleanedJsonlTest, WrittenTextIsTheTextLessTheRanges) {
   const std::vector<std::string> pieces = {"word ", "\\n", "\\u00e9", "\\ud83d\\ude00", "\\/", "\\\"", "\\\\",
-                                           "\\t",   "x",   "\xc3\xa9", "\\u0041"};
+                                           "\\t",   "x",   "\xc3\xa9", "\\u0041",
+                                           "a run of plain text as long as a line, and longer than one block\\n"};
   std::mt19937 rng(3);
   for (int round = 0; round < 300; ++round) {
     std::string value;
-    const int n = 1 + static_cast<int>(rng() % 40);
+    const int n = 1 + static_cast<int>(rng() % (round % 3 == 0 ? 160 : 40));
     for (int i = 0; i < n; ++i) value += pieces[rng() % pieces.size()];
     const std::string line = R"({"a": 1, "text": ")" + value + R"(", "b": "z"})";
     const std::string path = WriteTempFile("output_test_random.jsonl", line + "\n");
