@@ -15,8 +15,10 @@ namespace dedup {
 // the index 10-20% faster than slots of 16 holding the key and the group
 // id: half the table to clear per band, and two threads' tables fit the
 // last-level cache together.
-uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch) {
+uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch,
+                        std::vector<uint32_t>* sizes) {
   const size_t n = keys.size();
+  if (sizes != nullptr) sizes->clear();
   if (n == 0) return 0;
   // At most two thirds full, so that probe runs stay short.
   const size_t table_size = std::bit_ceil(std::max<size_t>(16, n + n / 2));
@@ -42,8 +44,12 @@ uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGro
       groups[i] = kNoGroup;
     } else {
       uint32_t& first_group = groups[slot.first_item];
-      if (first_group == kNoGroup) first_group = ids++;
+      if (first_group == kNoGroup) {
+        first_group = ids++;
+        if (sizes != nullptr) sizes->push_back(1);  // the first item
+      }
       groups[i] = first_group;
+      if (sizes != nullptr) ++(*sizes)[first_group];
     }
   }
   return ids;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "core/large_buffer.h"
 
@@ -33,8 +34,10 @@ struct KeyGroupScratch {
 // Gives the items sharing a key (keys[item]) group ids from 0 in
 // groups[item], and kNoGroup to an item whose key no other item has; returns
 // how many ids it gave. Which group gets which id is unspecified. keys must be
-// hashes (their low bits place them); keys.size() < 2^31.
-uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch);
+// hashes (their low bits place them); keys.size() < 2^31. With sizes, also
+// sets (*sizes)[id] to how many items group id has.
+uint32_t GroupEqualKeys(std::span<const uint64_t> keys, uint32_t* groups, KeyGroupScratch* scratch,
+                        std::vector<uint32_t>* sizes = nullptr);
 
 }  // namespace dedup
 

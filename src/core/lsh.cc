@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <stdexcept>
 
 #include "core/hash.h"
 #include "core/key_groups.h"
@@ -103,6 +104,7 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
     KeyGroupScratch group;
   };
   std::vector<Scratch> scratch(std::max(threads, 1));
+  std::vector<std::vector<uint32_t>> bucket_sizes(bands);  // per band, per bucket: items with its key
   ParallelForChunks(blocks, 1, threads, [&](size_t block, size_t, size_t, int t) {
     const int first = static_cast<int>(block) * block_bands;
     const int count = std::min(block_bands, bands - first);
@@ -116,24 +118,47 @@ FixedLshIndex::FixedLshIndex(std::span<const uint32_t> sigs, int num_perm, LshPa
       for (int c = 0; c < count; ++c) keys[c * n + i] = BandKey(sig, first + c, params_.rows);
     }
     for (int c = 0; c < count; ++c) {
-      band_base_[first + c + 1] =
-          GroupEqualKeys(std::span(keys + c * n, n), item_buckets_.get() + (first + c) * n, &scratch[t].group);
+      band_base_[first + c + 1] = GroupEqualKeys(std::span(keys + c * n, n), item_buckets_.get() + (first + c) * n,
+                                                 &scratch[t].group, &bucket_sizes[first + c]);
     }
   });
+  scratch.clear();
   for (int b = 0; b < bands; ++b) band_base_[b + 1] += band_base_[b];
-  heads_.resize(band_base_[bands]);
+  num_buckets_ = band_base_[bands];
+  // Each bucket's room: as in LshIndex, a bucket's first item always
+  // enters, and at most max_bucket_items do.
+  const uint32_t room_cap = std::max<uint32_t>(max_bucket_items_, 1);
+  std::vector<uint64_t> band_room(bands + 1, 0);
+  ParallelForChunks(bands, 1, threads, [&](size_t b, size_t, size_t, int) {
+    uint64_t room = 0;
+    for (const uint32_t size : bucket_sizes[b]) room += std::min(size, room_cap);
+    band_room[b + 1] = room;
+  });
+  for (int b = 0; b < bands; ++b) band_room[b + 1] += band_room[b];
+  if (band_room[bands] > UINT32_MAX) throw std::length_error("LSH index: more bucket entries than 32-bit slots hold");
+  buckets_ = std::make_unique_for_overwrite<Bucket[]>(num_buckets_ + 1);
+  items_ = std::make_unique_for_overwrite<uint32_t[]>(band_room[bands]);
+  ParallelForChunks(bands, 1, threads, [&](size_t b, size_t, size_t, int) {
+    uint32_t start = static_cast<uint32_t>(band_room[b]);
+    Bucket* bucket = buckets_.get() + band_base_[b];
+    for (const uint32_t size : bucket_sizes[b]) {
+      *bucket++ = {start, 0};
+      start += std::min(size, room_cap);
+    }
+    std::vector<uint32_t>().swap(bucket_sizes[b]);
+    // The room is touched here, on every thread, rather than page by page
+    // by the inserts, which run in order on one.
+    std::fill(items_.get() + band_room[b], items_.get() + band_room[b + 1], 0);
+  });
+  buckets_[num_buckets_] = {static_cast<uint32_t>(band_room[bands]), 0};
 }
 
 void FixedLshIndex::Insert(uint32_t item, std::span<const BucketId> buckets) {
   for (const BucketId id : buckets) {
-    Bucket& bucket = heads_[id];
-    // As in LshIndex, a bucket's first item always enters.
-    if (bucket.size > 0 && bucket.size >= max_bucket_items_) continue;
-    next_.push_back(bucket.head);
-    bucket.head = static_cast<uint32_t>(items_.size());
-    items_.push_back(item);
-    ++bucket.size;
+    Bucket& bucket = buckets_[id];
+    if (bucket.start + bucket.size < buckets_[id + 1].start) items_[bucket.start + bucket.size++] = item;
   }
+  inserted_below_ = item + 1;
 }
 
 }  // namespace dedup

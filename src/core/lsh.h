@@ -92,7 +92,12 @@ class LshIndex {
 //
 // Query and Insert report what LshIndex would for the same calls, with the
 // same bucket cap, except that buckets are per band (LshIndex keeps all bands
-// in one map, so the two differ only if two bands' 64-bit keys collide).
+// in one map, so the two differ only if two bands' 64-bit keys collide) and
+// that items come oldest first. Since every bucket's members are known up
+// front, each bucket has its room, min(members, cap) items, in one array:
+// a query reads a bucket's items side by side instead of chasing a list
+// whose every link is a cache miss (with many candidates per document, as
+// --no-boilerplate has, that chase was 40% of clustering).
 // The const calls may run on several threads while nothing inserts.
 class FixedLshIndex {
  public:
@@ -128,13 +133,18 @@ class FixedLshIndex {
   }
 
   // Calls fn(other) for every inserted item in the buckets (from BucketsOf),
-  // once per bucket, newest first.
+  // once per bucket, oldest first.
   template <typename Fn>
   void Query(std::span<const BucketId> buckets, Fn&& fn) const {
-    // The bucket table is larger than the caches: start every load first.
+    // The bucket table and the items are larger than the caches: start
+    // every bucket's loads first, then every bucket's first items'.
     Prefetch(buckets);
     for (const BucketId id : buckets) {
-      for (uint32_t slot = heads_[id].head; slot != kNone; slot = next_[slot]) fn(items_[slot]);
+      if (buckets_[id].size != 0) __builtin_prefetch(&items_[buckets_[id].start]);
+    }
+    for (const BucketId id : buckets) {
+      const Bucket& bucket = buckets_[id];
+      for (uint32_t slot = bucket.start; slot < bucket.start + bucket.size; ++slot) fn(items_[slot]);
     }
   }
   template <typename Fn>
@@ -144,17 +154,20 @@ class FixedLshIndex {
   }
 
   // From here on, QueryNew reports only the items inserted after this call.
-  void StartNewInserts() { first_new_slot_ = static_cast<uint32_t>(items_.size()); }
+  void StartNewInserts() { first_new_item_ = inserted_below_; }
 
   // Query reporting only the items inserted since StartNewInserts: the
-  // newest of each bucket, so it stops at the first older one. Slots are
-  // numbered in the order of insertion, so the slot number alone tells
-  // (the item behind an old bucket head lies anywhere in memory).
+  // newest of each bucket, so it walks back from the newest and stops at
+  // the first older one (items go in in increasing order).
   template <typename Fn>
   void QueryNew(std::span<const BucketId> buckets, Fn&& fn) const {
     for (const BucketId id : buckets) {
-      for (uint32_t slot = heads_[id].head; slot != kNone && slot >= first_new_slot_; slot = next_[slot])
-        fn(items_[slot]);
+      const Bucket& bucket = buckets_[id];
+      for (uint32_t slot = bucket.start + bucket.size; slot > bucket.start;) {
+        const uint32_t item = items_[--slot];
+        if (item < first_new_item_) break;
+        fn(item);
+      }
     }
   }
 
@@ -165,26 +178,27 @@ class FixedLshIndex {
   // Starts loading what Query, QueryNew and Insert read first for these
   // buckets.
   void Prefetch(std::span<const BucketId> buckets) const {
-    for (const BucketId id : buckets) __builtin_prefetch(&heads_[id]);
+    for (const BucketId id : buckets) __builtin_prefetch(&buckets_[id]);
   }
 
-  size_t num_buckets() const { return heads_.size(); }
+  size_t num_buckets() const { return num_buckets_; }
 
  private:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
   struct Bucket {
-    uint32_t head = kNone;
-    uint32_t size = 0;
+    uint32_t start;  // its room: items_[start, the next bucket's start)
+    uint32_t size;   // items inserted, at the start of its room
   };
   LshParams params_;
   uint32_t max_bucket_items_;
   size_t num_items_;
   std::unique_ptr<uint32_t[]> item_buckets_;  // per (band, item): id within the band, or kNone
-  std::vector<uint32_t> band_base_;     // per band: heads_ index of its id 0
-  std::vector<Bucket> heads_;           // per bucket: newest slot
-  std::vector<uint32_t> next_;          // per slot (an inserted item in a bucket)
-  std::vector<uint32_t> items_;         // slot -> item
-  uint32_t first_new_slot_ = 0;
+  std::vector<uint32_t> band_base_;           // per band: buckets_ index of its id 0
+  size_t num_buckets_ = 0;
+  std::unique_ptr<Bucket[]> buckets_;  // num_buckets_ + 1: the last one only starts the end of the room
+  std::unique_ptr<uint32_t[]> items_;  // the buckets' rooms
+  uint32_t inserted_below_ = 0;        // 1 + the last item inserted (0: none)
+  uint32_t first_new_item_ = 0;
 };
 
 }  // namespace dedup

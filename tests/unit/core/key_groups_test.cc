@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -14,8 +15,10 @@ namespace dedup {
 namespace {
 
 // Checks groups against a map from key to items: equal keys share an id,
-// different keys do not, a key of one item gets none, ids are 0..count-1.
-void ExpectGroupsOf(const std::vector<uint64_t>& keys, const std::vector<uint32_t>& groups, uint32_t count) {
+// different keys do not, a key of one item gets none, ids are 0..count-1,
+// and sizes (when given) count each id's items.
+void ExpectGroupsOf(const std::vector<uint64_t>& keys, const std::vector<uint32_t>& groups, uint32_t count,
+                    const std::vector<uint32_t>* sizes = nullptr) {
   std::map<uint64_t, std::vector<uint32_t>> items_of;
   for (uint32_t i = 0; i < keys.size(); ++i) items_of[keys[i]].push_back(i);
   std::set<uint32_t> ids;
@@ -28,8 +31,10 @@ void ExpectGroupsOf(const std::vector<uint64_t>& keys, const std::vector<uint32_
     ASSERT_LT(id, count);
     ASSERT_TRUE(ids.insert(id).second) << "id " << id << " given to two keys";
     for (const uint32_t item : items) ASSERT_EQ(groups[item], id) << "item " << item;
+    if (sizes != nullptr) ASSERT_EQ((*sizes)[id], items.size()) << "id " << id;
   }
   EXPECT_EQ(ids.size(), count);
+  if (sizes != nullptr) EXPECT_EQ(sizes->size(), count);
 }
 
 TEST(GroupEqualKeysTest, MatchesAMapOnRandomKeys) {
@@ -42,6 +47,9 @@ TEST(GroupEqualKeysTest, MatchesAMapOnRandomKeys) {
       std::vector<uint32_t> groups(n, 12345);
       const uint32_t count = GroupEqualKeys(keys, groups.data(), &scratch);
       ExpectGroupsOf(keys, groups, count);
+      std::vector<uint32_t> sizes = {7, 7};  // left from an earlier call
+      std::fill(groups.begin(), groups.end(), 12345);
+      ExpectGroupsOf(keys, groups, GroupEqualKeys(keys, groups.data(), &scratch, &sizes), &sizes);
     }
   }
 }
