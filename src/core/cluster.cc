@@ -25,32 +25,42 @@ double MatchSimilarity(const uint32_t* a, const uint32_t* b, int num_perm, uint6
 
 namespace {
 
-// One byte per value of a finalised signature. Equal values give equal
-// bytes, so the share of equal bytes bounds the Jaccard estimate from above:
-// most candidate pairs are rejected from a quarter of the signatures' cache
-// lines (those that are not duplicates, which are nearly all when a site's
-// pages share a template). The low bits of a one-permutation value are its
-// bin: all bits are mixed in.
-void VerificationBytes(const uint32_t* sig, int num_perm, uint8_t* out) {
-  for (int v = 0; v < num_perm; ++v) out[v] = static_cast<uint8_t>((sig[v] * 0x9E3779B1u) >> 24);
+// Four bits per value of a finalised signature, two values a byte. Equal
+// values give equal nibbles, so the share of equal nibbles bounds the
+// Jaccard estimate from above: most candidate pairs are rejected from an
+// eighth of the signatures' memory, one cache line at 128 values (those
+// that are not duplicates, which are nearly all when a site's pages share a
+// template). Unequal values share a nibble one time in 16, which loosens
+// the bound by a few values. The low bits of a one-permutation value are
+// its bin: all bits are mixed in.
+size_t VerificationStride(int num_perm) { return (static_cast<size_t>(num_perm) + 1) / 2; }
+void VerificationNibbles(const uint32_t* sig, int num_perm, uint8_t* out) {
+  auto nibble = [](uint32_t value) { return static_cast<uint8_t>((value * 0x9E3779B1u) >> 28); };
+  for (int v = 0; v + 1 < num_perm; v += 2) out[v / 2] = static_cast<uint8_t>(nibble(sig[v]) | nibble(sig[v + 1]) << 4);
+  if (num_perm % 2 == 1) out[num_perm / 2] = nibble(sig[num_perm - 1]);  // the high nibble: 0 in every document
 }
 
-// Eight bytes at a time: a byte of a ^ b is zero where they are equal.
-uint32_t CountEqualBytes(const uint8_t* a, const uint8_t* b, int n) {
-  constexpr uint64_t kLow7 = 0x7F7F7F7F7F7F7F7FULL;
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+// How many of num_perm values may be equal: the nibbles that are. Eight
+// bytes at a time: a nibble of a ^ b is zero where they are equal.
+uint32_t CountEqualNibbles(const uint8_t* a, const uint8_t* b, int num_perm) {
+  constexpr uint64_t kLow3 = 0x7777777777777777ULL;
+  constexpr uint64_t kNibbleOnes = 0x1111111111111111ULL;
+  constexpr uint64_t kByteOnes = 0x0101010101010101ULL;
+  const size_t n = VerificationStride(num_perm);
   uint32_t differ = 0;
-  int v = 0;
+  size_t v = 0;
   for (; v + 8 <= n; v += 8) {
     uint64_t x, y;
     std::memcpy(&x, a + v, 8);
     std::memcpy(&y, b + v, 8);
     const uint64_t d = x ^ y;
-    const uint64_t nonzero = ((((d & kLow7) + kLow7) | d) >> 7) & kOnes;  // 1 per differing byte
-    differ += static_cast<uint32_t>((nonzero * kOnes) >> 56);            // their sum, at most 8
+    const uint64_t nonzero = ((((d & kLow3) + kLow3) | d) >> 3) & kNibbleOnes;  // 1 per differing nibble
+    // Summed as two sets of eight, low nibbles and high, so that no sum passes 8.
+    differ += static_cast<uint32_t>(((nonzero & kByteOnes) * kByteOnes) >> 56);
+    differ += static_cast<uint32_t>((((nonzero >> 4) & kByteOnes) * kByteOnes) >> 56);
   }
-  for (; v < n; ++v) differ += a[v] != b[v];
-  return static_cast<uint32_t>(n) - differ;
+  for (; v < n; ++v) differ += static_cast<uint32_t>(((a[v] ^ b[v]) & 0x0F) != 0) + static_cast<uint32_t>((a[v] ^ b[v]) >> 4 != 0);
+  return static_cast<uint32_t>(num_perm) - differ;
 }
 
 // Whether a pair whose signatures agree in at most `equal` of num_perm
@@ -93,8 +103,8 @@ class CandidateVerifier {
                     const MatchOptions& options)
       : sigs_(sigs), num_perm_(num_perm), sizes_(sizes), options_(options), visited_(sizes.size(), UINT32_MAX) {}
 
-  // Each document's VerificationBytes, from now on (null: none).
-  void UseBytes(const uint8_t* sig_bytes) { sig_bytes_ = sig_bytes; }
+  // Each document's VerificationNibbles, from now on (null: none).
+  void UseNibbles(const uint8_t* sig_nibbles) { sig_nibbles_ = sig_nibbles; }
 
   // Offers document i each distinct representative that query(fn) reports
   // and that matches it; returns how many it compared.
@@ -107,8 +117,8 @@ class CandidateVerifier {
       if (visited_[rep] == i) return;
       visited_[rep] = i;
       candidates_.push_back(rep);
-      if (sig_bytes_ != nullptr) {
-        for (int v = 0; v < num_perm_; v += 64) __builtin_prefetch(Bytes(rep) + v);
+      if (sig_nibbles_ != nullptr) {
+        for (size_t b = 0; b < stride_; b += 64) __builtin_prefetch(Nibbles(rep) + b);
       } else {
         for (int v = 0; v < num_perm_; v += 16) __builtin_prefetch(Signature(rep) + v);
       }
@@ -116,8 +126,9 @@ class CandidateVerifier {
     });
     const uint32_t* sig = Signature(i);
     for (const uint32_t rep : candidates_) {
-      if (sig_bytes_ != nullptr &&
-          !MayMatch(CountEqualBytes(Bytes(i), Bytes(rep), num_perm_), num_perm_, sizes_[i], sizes_[rep], options_))
+      if (sig_nibbles_ != nullptr &&
+          !MayMatch(CountEqualNibbles(Nibbles(i), Nibbles(rep), num_perm_), num_perm_, sizes_[i], sizes_[rep],
+                    options_))
         continue;
       best->Offer(MatchSimilarity(sig, Signature(rep), num_perm_, sizes_[i], sizes_[rep], options_), rep);
     }
@@ -126,13 +137,14 @@ class CandidateVerifier {
 
  private:
   const uint32_t* Signature(uint32_t doc) const { return sigs_.data() + static_cast<size_t>(doc) * num_perm_; }
-  const uint8_t* Bytes(uint32_t doc) const { return sig_bytes_ + static_cast<size_t>(doc) * num_perm_; }
+  const uint8_t* Nibbles(uint32_t doc) const { return sig_nibbles_ + static_cast<size_t>(doc) * stride_; }
 
   std::span<const uint32_t> sigs_;
   int num_perm_;
   const std::vector<uint64_t>& sizes_;
   const MatchOptions& options_;
-  const uint8_t* sig_bytes_ = nullptr;
+  const size_t stride_ = VerificationStride(num_perm_);
+  const uint8_t* sig_nibbles_ = nullptr;
   std::vector<uint32_t> visited_;  // visited_[rep] == i: rep already compared with document i
   std::vector<uint32_t> candidates_;
 };
@@ -153,19 +165,24 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
   out.seconds.index = step.Seconds();
   std::vector<CandidateVerifier> verifiers;
   for (int t = 0; t < threads; ++t) verifiers.emplace_back(sigs, num_perm, sizes, options);
-  // VerificationBytes pay for their pass over the signatures (and n *
-  // num_perm bytes) only when documents have many candidates: kAuto makes
-  // them once the blocks so far compared more than this many per document.
-  constexpr uint64_t kBytesAfterCandidatesPerDoc = 4;
-  std::unique_ptr<uint8_t[]> sig_bytes;
-  const auto make_bytes = [&] {
-    sig_bytes = std::make_unique_for_overwrite<uint8_t[]>(n * k);
+  // VerificationNibbles pay for their pass over the signatures (and n *
+  // num_perm / 2 bytes) only when documents have many candidates: kAuto
+  // makes them once the blocks so far compared more than this many per
+  // document. Aligned to cache lines, so that 128 values' take one.
+  constexpr uint64_t kNibblesAfterCandidatesPerDoc = 4;
+  constexpr size_t kLine = 64;
+  const size_t stride = VerificationStride(num_perm);
+  std::unique_ptr<uint8_t[]> nibbles_memory;
+  uint8_t* sig_nibbles = nullptr;
+  const auto make_nibbles = [&] {
+    nibbles_memory = std::make_unique_for_overwrite<uint8_t[]>(n * stride + kLine);
+    sig_nibbles = nibbles_memory.get() + (kLine - reinterpret_cast<uintptr_t>(nibbles_memory.get()) % kLine) % kLine;
     ParallelForChunks(n, 4096, threads, [&](size_t, size_t first, size_t last, int) {
-      for (size_t i = first; i < last; ++i) VerificationBytes(sigs.data() + i * k, num_perm, sig_bytes.get() + i * k);
+      for (size_t i = first; i < last; ++i) VerificationNibbles(sigs.data() + i * k, num_perm, sig_nibbles + i * stride);
     });
-    for (CandidateVerifier& verifier : verifiers) verifier.UseBytes(sig_bytes.get());
+    for (CandidateVerifier& verifier : verifiers) verifier.UseNibbles(sig_nibbles);
   };
-  if (quick == QuickRejection::kAlways) make_bytes();
+  if (quick == QuickRejection::kAlways) make_nibbles();
   std::vector<uint64_t> compared(threads, 0);
   // Documents go in blocks. First, on every thread, each is compared with
   // the representatives of earlier blocks (the index does not change
@@ -225,8 +242,9 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
     step.Restart();
     uint64_t compared_so_far = 0;
     for (const uint64_t c : compared) compared_so_far += c;
-    if (quick == QuickRejection::kAuto && !sig_bytes && compared_so_far > kBytesAfterCandidatesPerDoc * end) {
-      make_bytes();
+    if (quick == QuickRejection::kAuto && sig_nibbles == nullptr &&
+        compared_so_far > kNibblesAfterCandidatesPerDoc * end) {
+      make_nibbles();
     }
     out.seconds.compare += step.Seconds();
   }

@@ -44,10 +44,10 @@ struct ClusterAssignment {
   ClusteringSteps seconds;
 };
 
-// Whether candidate pairs are first compared on one byte per signature
-// value (a bound that rejects most non-duplicates from a quarter of the
+// Whether candidate pairs are first compared on four bits per signature
+// value (a bound that rejects most non-duplicates from an eighth of the
 // memory): kAuto once documents have had several candidates each, as making
-// the bytes is a pass over the signatures. The result is the same either way.
+// the nibbles is a pass over the signatures. The result is the same either way.
 enum class QuickRejection { kAuto, kAlways, kNever };
 
 // sigs: n * num_perm finalised values, row i for document i. sizes[i]: number

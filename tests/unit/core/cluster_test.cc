@@ -187,15 +187,14 @@ TEST(ClusterTest, TemplatePagesDecideAsTheReferenceWithAndWithoutQuickRejection)
   }
 }
 
-// ClusterDocuments can reject candidates from one byte per signature value
-// before comparing whole signatures (always, here). Two documents agreeing in exactly
-// `equal` values, at every count, with sizes and options around each bound
-// (Jaccard, containment, length ratio): the second joins the first exactly
-// when MatchSimilarity says they match.
+// ClusterDocuments can reject candidates from four bits per signature value
+// before comparing whole signatures (always, here). Two documents agreeing in
+// exactly `equal` values, at every count, with sizes and options around each
+// bound (Jaccard, containment, length ratio), for 128 values and for odd
+// counts (the last byte then holds one value): the second joins the first
+// exactly when MatchSimilarity says they match.
 TEST(ClusterTest, QuickRejectionNeverRejectsAMatch) {
   std::mt19937_64 rng(11);
-  std::vector<uint32_t> first(kPerm);
-  for (uint32_t& v : first) v = static_cast<uint32_t>(rng() >> 32) & 0x7FFFFFFFu;
   MatchOptions exact_half;  // J = 64/128 exactly at the threshold
   exact_half.jaccard_threshold = 0.5;
   exact_half.containment = 2.0;
@@ -207,22 +206,26 @@ TEST(ClusterTest, QuickRejectionNeverRejectsAMatch) {
   ratio_edge.containment = 0.5;
   ratio_edge.min_length_ratio = 0.4;
   const std::vector<std::pair<uint64_t, uint64_t>> size_pairs = {{100, 100}, {40, 100}, {100, 39}, {1, 1000}, {7, 9}};
-  const LshParams every_value{kPerm, 1};  // one equal value makes a candidate
   size_t matched = 0, rejected = 0;
-  for (const MatchOptions& options : {MatchOptions{}, exact_half, two_thirds, ratio_edge}) {
-    for (const auto& [size_a, size_b] : size_pairs) {
-      for (int equal = 1; equal <= kPerm; ++equal) {
-        std::vector<uint32_t> second = first;
-        for (int v = equal; v < kPerm; ++v) second[v] = first[v] ^ (1u << (v % 31));  // differs in its byte or not
-        std::vector<uint32_t> sigs = first;
-        sigs.insert(sigs.end(), second.begin(), second.end());
-        const std::vector<uint64_t> sizes = {size_a, size_b};
-        const double want = MatchSimilarity(second.data(), first.data(), kPerm, size_b, size_a, options);
-        const ClusterAssignment got =
-            ClusterDocuments(sigs, kPerm, sizes, every_value, options, 1, QuickRejection::kAlways);
-        ASSERT_EQ(got.representative[1], want >= 0.0 ? 0u : 1u)
-            << "equal " << equal << ", sizes " << size_a << "/" << size_b << ", similarity " << want;
-        (want >= 0.0 ? matched : rejected)++;
+  for (const int perm : {kPerm, 9, 127}) {
+    std::vector<uint32_t> first(perm);
+    for (uint32_t& v : first) v = static_cast<uint32_t>(rng() >> 32) & 0x7FFFFFFFu;
+    const LshParams every_value{perm, 1};  // one equal value makes a candidate
+    for (const MatchOptions& options : {MatchOptions{}, exact_half, two_thirds, ratio_edge}) {
+      for (const auto& [size_a, size_b] : size_pairs) {
+        for (int equal = 1; equal <= perm; ++equal) {
+          std::vector<uint32_t> second = first;
+          for (int v = equal; v < perm; ++v) second[v] = first[v] ^ (1u << (v % 31));  // differs in its nibble or not
+          std::vector<uint32_t> sigs = first;
+          sigs.insert(sigs.end(), second.begin(), second.end());
+          const std::vector<uint64_t> sizes = {size_a, size_b};
+          const double want = MatchSimilarity(second.data(), first.data(), perm, size_b, size_a, options);
+          const ClusterAssignment got =
+              ClusterDocuments(sigs, perm, sizes, every_value, options, 1, QuickRejection::kAlways);
+          ASSERT_EQ(got.representative[1], want >= 0.0 ? 0u : 1u) << "equal " << equal << " of " << perm << ", sizes "
+                                                                   << size_a << "/" << size_b << ", similarity " << want;
+          (want >= 0.0 ? matched : rejected)++;
+        }
       }
     }
   }
