@@ -88,9 +88,9 @@ void PrintStats(const Corpus& corpus, const PipelineResult& result, const RunTim
                         "cluster %.3f, blocks %.3f, write %.3f\n",
                         times.total_seconds, times.read_seconds, s.seconds_pass1, s.seconds_pass2, s.seconds_cluster,
                         s.seconds_blocks, times.write_seconds);
-  const auto steps = [](const PipelineStats::ClusteringSeconds& c) {
-    return absl::StrFormat("signatures %.3f, index %.3f, compare %.3f, in order %.3f", c.signatures, c.steps.index,
-                           c.steps.compare, c.steps.in_order);
+  const auto steps = [](const PipelineStats::ClusteringStats& c) {
+    return absl::StrFormat("signatures %.3f, index %.3f, compare %.3f, in order %.3f, pairs %d", c.signatures,
+                           c.steps.index, c.steps.compare, c.steps.in_order, c.verified_pairs);
   };
   absl::StrAppendFormat(&out, "  cluster steps        stories: %s; final: %s\n", steps(s.story_clustering),
                         steps(s.final_clustering));

@@ -60,7 +60,10 @@ uint32_t CountEqualNibbles(const uint8_t* a, const uint8_t* b, int num_perm) {
     differ += static_cast<uint32_t>(((nonzero & kByteOnes) * kByteOnes) >> 56);
     differ += static_cast<uint32_t>((((nonzero >> 4) & kByteOnes) * kByteOnes) >> 56);
   }
-  for (; v < n; ++v) differ += static_cast<uint32_t>(((a[v] ^ b[v]) & 0x0F) != 0) + static_cast<uint32_t>((a[v] ^ b[v]) >> 4 != 0);
+  for (; v < n; ++v) {
+    const uint32_t d = a[v] ^ b[v];
+    differ += static_cast<uint32_t>((d & 0x0F) != 0) + static_cast<uint32_t>((d >> 4) != 0);
+  }
   return static_cast<uint32_t>(num_perm) - differ;
 }
 
@@ -224,7 +227,9 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
     nibbles_memory = std::make_unique_for_overwrite<uint8_t[]>(n * stride + kLine);
     sig_nibbles = nibbles_memory.get() + (kLine - reinterpret_cast<uintptr_t>(nibbles_memory.get()) % kLine) % kLine;
     ParallelForChunks(n, 4096, threads, [&](size_t, size_t first, size_t last, int) {
-      for (size_t i = first; i < last; ++i) VerificationNibbles(sigs.data() + i * k, num_perm, sig_nibbles + i * stride);
+      for (size_t i = first; i < last; ++i) {
+        VerificationNibbles(sigs.data() + i * k, num_perm, sig_nibbles + i * stride);
+      }
     });
     for (CandidateVerifier& verifier : verifiers) verifier.UseNibbles(sig_nibbles);
   };

@@ -318,6 +318,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.story_clustering.steps = stories.seconds;
+    result.stats.story_clustering.verified_pairs = stories.verified_pairs;
     result.stats.seconds_cluster += cluster.Seconds();
     const Stopwatch blocks;
     verdicts = DecideBoilerplate(occurrences, occ_begin, stories.representative, fp.source, options.blocks, threads);
@@ -334,6 +335,7 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads);
     result.stats.verified_pairs += clusters.verified_pairs;
     result.stats.final_clustering.steps = clusters.seconds;
+    result.stats.final_clustering.verified_pairs = clusters.verified_pairs;
   } else {
     clusters.representative.resize(n);
     for (size_t d = 0; d < n; ++d) clusters.representative[d] = static_cast<uint32_t>(d);

@@ -117,13 +117,14 @@ struct PipelineStats {
   uint64_t verified_pairs = 0;  // LSH candidate pairs verified, both clusterings
   LshParams lsh;
   double seconds_pass1 = 0, seconds_pass2 = 0, seconds_cluster = 0, seconds_blocks = 0;
-  // Where seconds_cluster goes, for each clustering (the stories' feeds the
-  // block verdicts; the final one decides duplicates).
-  struct ClusteringSeconds {
-    double signatures = 0;  // building its signatures
-    ClusteringSteps steps;  // ClusterDocuments'
+  // Where seconds_cluster and verified_pairs go, for each clustering (the
+  // stories' feeds the block verdicts; the final one decides duplicates).
+  struct ClusteringStats {
+    double signatures = 0;        // seconds building its signatures
+    ClusteringSteps steps;        // ClusterDocuments' seconds
+    uint64_t verified_pairs = 0;  // its candidate pairs
   };
-  ClusteringSeconds story_clustering, final_clustering;
+  ClusteringStats story_clustering, final_clustering;
 };
 
 struct PipelineResult {

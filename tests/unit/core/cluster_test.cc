@@ -222,8 +222,9 @@ TEST(ClusterTest, QuickRejectionNeverRejectsAMatch) {
           const double want = MatchSimilarity(second.data(), first.data(), perm, size_b, size_a, options);
           const ClusterAssignment got =
               ClusterDocuments(sigs, perm, sizes, every_value, options, 1, QuickRejection::kAlways);
-          ASSERT_EQ(got.representative[1], want >= 0.0 ? 0u : 1u) << "equal " << equal << " of " << perm << ", sizes "
-                                                                   << size_a << "/" << size_b << ", similarity " << want;
+          ASSERT_EQ(got.representative[1], want >= 0.0 ? 0u : 1u)
+              << "equal " << equal << " of " << perm << ", sizes " << size_a << "/" << size_b << ", similarity "
+              << want;
           (want >= 0.0 ? matched : rejected)++;
         }
       }

@@ -155,13 +155,19 @@ TEST(PipelineTest, ALineRepeatedInOneDocumentCountsOnce) {
 TEST(PipelineTest, ClusteringStepsAreTimedWithinTheClusterPhase) {
   StoryWriter w(5);
   VectorSource src;
+  std::string text;
   for (int i = 0; i < 200; ++i) {
-    src.Add(absl::StrCat("Home | News | Sport\n", absl::StrJoin(w.Paragraphs(4), "\n"), "\nCopyright Site.\n"), 1);
+    // Every tenth page repeats the one before: both clusterings have pairs.
+    if (i % 10 != 9) {
+      text = absl::StrCat("Home | News | Sport\n", absl::StrJoin(w.Paragraphs(4), "\n"), "\nCopyright Site.\n");
+    }
+    src.Add(text, 1);
   }
   const PipelineResult r = RunPipeline(src, Defaults());
   ASSERT_GT(r.stats.boilerplate_blocks, 0u);
+  ASSERT_GT(r.stats.dropped, 0u);
   double steps = 0;
-  for (const PipelineStats::ClusteringSeconds& c : {r.stats.story_clustering, r.stats.final_clustering}) {
+  for (const PipelineStats::ClusteringStats& c : {r.stats.story_clustering, r.stats.final_clustering}) {
     for (const double seconds : {c.signatures, c.steps.index, c.steps.compare, c.steps.in_order}) {
       EXPECT_GE(seconds, 0.0);
       steps += seconds;
@@ -169,6 +175,11 @@ TEST(PipelineTest, ClusteringStepsAreTimedWithinTheClusterPhase) {
     EXPECT_GT(c.signatures + c.steps.index + c.steps.compare + c.steps.in_order, 0.0);
   }
   EXPECT_LE(steps, r.stats.seconds_cluster);
+  // Each clustering's candidate pairs, and together the run's.
+  EXPECT_GT(r.stats.story_clustering.verified_pairs, 0u);
+  EXPECT_GT(r.stats.final_clustering.verified_pairs, 0u);
+  EXPECT_EQ(r.stats.story_clustering.verified_pairs + r.stats.final_clustering.verified_pairs,
+            r.stats.verified_pairs);
 }
 
 // One story printed four times by one site (print, mobile and archive pages,
