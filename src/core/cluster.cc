@@ -202,7 +202,8 @@ class CandidateVerifier {
 
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
-                                   const MatchOptions& options, int threads, QuickRejection quick) {
+                                   const MatchOptions& options, int threads, QuickRejection quick,
+                                   std::span<const uint32_t> groups) {
   const size_t n = sizes.size();
   const size_t k = num_perm;
   threads = std::max(threads, 1);
@@ -254,13 +255,29 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
   const auto buckets_of = [&](size_t j) {
     return std::span<const FixedLshIndex::BucketId>(block_buckets.get() + j * bands, block_bucket_count[j]);
   };
+  std::vector<uint32_t> order(kBlockDocs);  // the block's documents in the order the first step takes them
   for (size_t begin = 0; begin < n; begin += kBlockDocs) {
     step.Restart();
     const size_t end = std::min(n, begin + kBlockDocs);
+    // Group by group only with many candidates per document (when the
+    // quick rejection is on): with few, the documents' own signatures and
+    // bucket lists, read in order, matter more than the candidates'.
+    const bool by_group = !groups.empty() && sig_nibbles != nullptr;
+    order.resize(end - begin);
+    for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<uint32_t>(j);
+    if (by_group) {
+      std::stable_sort(order.begin(), order.end(),
+                       [&](uint32_t a, uint32_t b) { return groups[begin + a] < groups[begin + b]; });
+    }
     ParallelForChunks(end - begin, kChunkDocs, threads, [&](size_t, size_t chunk_begin, size_t chunk_end, int t) {
-      for (size_t j = chunk_begin; j < chunk_end; ++j) {
+      for (size_t p = chunk_begin; p < chunk_end; ++p) {
+        const size_t j = order[p];
         const uint32_t i = static_cast<uint32_t>(begin + j);
-        if (j % 8 == 0 && i + kAheadDocs < n) index.PrefetchBucketsOf(static_cast<uint32_t>(i + kAheadDocs));
+        if (!by_group) {
+          if (p % 8 == 0 && i + kAheadDocs < n) index.PrefetchBucketsOf(static_cast<uint32_t>(i + kAheadDocs));
+        } else if (p + kAheadDocs < order.size()) {
+          index.PrefetchBucketsOf(static_cast<uint32_t>(begin + order[p + kAheadDocs]));
+        }
         block_best[j] = BestMatch{};
         block_bucket_count[j] = 0;
         if (sizes[i] == 0) continue;

@@ -53,10 +53,16 @@ enum class QuickRejection { kAuto, kAlways, kNever };
 // sigs: n * num_perm finalised values, row i for document i. sizes[i]: number
 // of distinct shingles (0: the document takes part in no cluster). Runs on
 // `threads` threads; the result does not depend on threads.
+//
+// groups (optional, one per document: its site, say) only orders the work:
+// each block's comparisons with earlier blocks run group by group, so that
+// documents that meet the same representatives (a site's pages, which share
+// its template) run together while those are in the caches.
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
                                    const std::vector<uint64_t>& sizes, LshParams lsh,
                                    const MatchOptions& options, int threads = 1,
-                                   QuickRejection quick = QuickRejection::kAuto);
+                                   QuickRejection quick = QuickRejection::kAuto,
+                                   std::span<const uint32_t> groups = {});
 
 }  // namespace dedup
 

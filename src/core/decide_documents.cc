@@ -314,7 +314,8 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     const LshParams story_lsh =
         options.lsh.bands > 0 ? lsh : ChooseLshParams(options.match.jaccard_threshold, options.num_perm);
     const ClusterAssignment stories =
-        ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads);
+        ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads,
+                         QuickRejection::kAuto, fp.source);
     story_sigs.reset();
     result.stats.verified_pairs += stories.verified_pairs;
     result.stats.story_clustering.steps = stories.seconds;
@@ -332,7 +333,8 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     step.Restart();
     signatures.Build(sigs, [&](uint32_t o) { return removals.removes(o); }, &sizes);
     result.stats.final_clustering.signatures = step.Seconds();
-    clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads);
+    clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads,
+                                QuickRejection::kAuto, fp.source);
     result.stats.verified_pairs += clusters.verified_pairs;
     result.stats.final_clustering.steps = clusters.seconds;
     result.stats.final_clustering.verified_pairs = clusters.verified_pairs;

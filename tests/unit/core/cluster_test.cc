@@ -138,6 +138,8 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
     if (rng() % 50 == 0) set.clear();
     s.Add(h, set);
   }
+  std::vector<uint32_t> groups(s.sizes.size());
+  for (uint32_t& g : groups) g = static_cast<uint32_t>(rng() % 7);
   MatchOptions jaccard_only;
   jaccard_only.jaccard_threshold = 0.5;
   jaccard_only.containment = 2.0;  // off
@@ -152,11 +154,16 @@ TEST(ClusterTest, DecidesAsTheReferenceGreedyPass) {
       EXPECT_GT(merged, 300u) << "the corpus should hold many near-duplicates";
       for (const int threads : {1, 3}) {
         for (const QuickRejection quick : {QuickRejection::kAuto, QuickRejection::kAlways, QuickRejection::kNever}) {
-          const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, options, threads, quick);
-          EXPECT_EQ(got.representative, want.representative)
-              << "bands " << lsh.bands << ", threads " << threads << ", quick " << static_cast<int>(quick);
-          EXPECT_EQ(got.similarity, want.similarity);
-          EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+          // Groups (a site per document, say) order the work, never the result.
+          for (const bool grouped : {false, true}) {
+            const ClusterAssignment got = ClusterDocuments(s.sigs, kPerm, s.sizes, lsh, options, threads, quick,
+                                                           grouped ? std::span(groups) : std::span<const uint32_t>());
+            EXPECT_EQ(got.representative, want.representative) << "bands " << lsh.bands << ", threads " << threads
+                                                               << ", quick " << static_cast<int>(quick) << ", grouped "
+                                                               << grouped;
+            EXPECT_EQ(got.similarity, want.similarity);
+            EXPECT_EQ(got.verified_pairs, want.verified_pairs);
+          }
         }
       }
     }
