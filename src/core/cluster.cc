@@ -6,6 +6,10 @@
 #include <memory>
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "core/minhash.h"
 #include "core/parallel.h"
 #include "core/stopwatch.h"
@@ -41,8 +45,10 @@ void VerificationNibbles(const uint32_t* sig, int num_perm, uint8_t* out) {
   if (num_perm % 2 == 1) out[num_perm / 2] = nibble(sig[num_perm - 1]);  // the high nibble: 0 in every document
 }
 
-// How many of num_perm values may be equal: the nibbles that are. Eight
-// bytes at a time: a nibble of a ^ b is zero where they are equal.
+// How many of num_perm values may be equal: the nibbles that are. A nibble
+// of a ^ b is zero where they are equal. Sixteen bytes at a time with SSE2
+// (a pair's count was most of the work left once its line is in the
+// caches), then eight.
 uint32_t CountEqualNibbles(const uint8_t* a, const uint8_t* b, int num_perm) {
   constexpr uint64_t kLow3 = 0x7777777777777777ULL;
   constexpr uint64_t kNibbleOnes = 0x1111111111111111ULL;
@@ -50,6 +56,24 @@ uint32_t CountEqualNibbles(const uint8_t* a, const uint8_t* b, int num_perm) {
   const size_t n = VerificationStride(num_perm);
   uint32_t differ = 0;
   size_t v = 0;
+#if defined(__SSE2__)
+  {
+    const __m128i low = _mm_set1_epi8(0x0F), high = _mm_set1_epi8(static_cast<char>(0xF0));
+    const __m128i zero = _mm_setzero_si128();
+    // Per byte, its equal nibbles summed over the blocks: at most 2 a block
+    // and 32 blocks (1,024 values), so no byte overflows.
+    __m128i equal = zero;
+    uint32_t nibbles = 0;
+    for (; v + 16 <= n; v += 16, nibbles += 32) {
+      const __m128i d = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + v)),
+                                      _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + v)));
+      equal = _mm_sub_epi8(equal, _mm_cmpeq_epi8(_mm_and_si128(d, low), zero));   // -1 where equal
+      equal = _mm_sub_epi8(equal, _mm_cmpeq_epi8(_mm_and_si128(d, high), zero));
+    }
+    const __m128i sums = _mm_sad_epu8(equal, zero);  // the bytes' sums, one per half
+    differ += nibbles - static_cast<uint32_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
+  }
+#endif
   for (; v + 8 <= n; v += 8) {
     uint64_t x, y;
     std::memcpy(&x, a + v, 8);
