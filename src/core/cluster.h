@@ -55,7 +55,8 @@ enum class QuickRejection { kAuto, kAlways, kNever };
 // `threads` threads; the result does not depend on threads.
 //
 // groups (optional, one per document: its site, say) only orders the work:
-// each block's comparisons with earlier blocks run group by group, so that
+// once documents have many candidates (the quick rejection is on), each
+// block's comparisons with earlier blocks run group by group, so that
 // documents that meet the same representatives (a site's pages, which share
 // its template) run together while those are in the caches.
 ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
