@@ -285,11 +285,11 @@ void BM_LshInsert_docs(benchmark::State& state) {
 }
 BENCHMARK(BM_LshInsert_docs)->Unit(benchmark::kMillisecond);
 
-// One band's keys grouped, at the 1 GB corpus's document count: half the
-// keys shared by two or so documents (as near-duplicates' bands are), the
-// rest held by one.
+// One band's keys grouped, at the 1 GB and 4 GB corpora's document counts:
+// half the keys shared by two or so documents (as near-duplicates' bands
+// are), the rest held by one.
 void BM_GroupEqualKeys_keys(benchmark::State& state) {
-  constexpr size_t kKeys = 511132;
+  const size_t kKeys = static_cast<size_t>(state.range(0));
   std::vector<uint64_t> keys(kKeys);
   for (size_t i = 0; i < kKeys; ++i) {
     const uint64_t r = Mix64(i + 1);
@@ -305,7 +305,7 @@ void BM_GroupEqualKeys_keys(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kKeys));
   state.counters["groups"] = ids;
 }
-BENCHMARK(BM_GroupEqualKeys_keys)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_GroupEqualKeys_keys)->Arg(511132)->Arg(2044528)->Unit(benchmark::kMillisecond);
 
 // Every document queried against an index holding all of them.
 void BM_LshQuery_docs(benchmark::State& state) {
