@@ -81,8 +81,8 @@ void PrintStats(const Corpus& corpus, const PipelineResult& result, const RunTim
                         s.boilerplate_bytes / kMiB, s.input_bytes ? 100.0 * s.boilerplate_bytes / s.input_bytes : 0.0,
                         s.boilerplate_blocks, s.candidate_lines);
   absl::StrAppendFormat(&out, "  lsh                  %d bands x %d rows, %d candidate pairs verified (%.1f per document)\n",
-                        s.lsh.bands, s.lsh.rows, s.verified_pairs,
-                        s.documents ? static_cast<double>(s.verified_pairs) / s.documents : 0.0);
+                        s.lsh.bands, s.lsh.rows, s.verified_pairs(),
+                        s.documents ? static_cast<double>(s.verified_pairs()) / s.documents : 0.0);
   absl::StrAppendFormat(&out,
                         "  time                 %.3f s total: read %.3f, count lines %.3f, fingerprint %.3f, "
                         "cluster %.3f, blocks %.3f, write %.3f\n",

@@ -317,7 +317,6 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
         ClusterDocuments(std::span(story_sigs.get(), n * k), k, sizes, story_lsh, options.match, threads,
                          QuickRejection::kAuto, fp.source);
     story_sigs.reset();
-    result.stats.verified_pairs += stories.verified_pairs;
     result.stats.story_clustering.steps = stories.seconds;
     result.stats.story_clustering.verified_pairs = stories.verified_pairs;
     result.stats.seconds_cluster += cluster.Seconds();
@@ -335,7 +334,6 @@ PipelineResult DecideDocuments(Fingerprints fp, const PipelineOptions& options, 
     result.stats.final_clustering.signatures = step.Seconds();
     clusters = ClusterDocuments(std::span<const uint32_t>(sigs, n * k), k, sizes, lsh, options.match, threads,
                                 QuickRejection::kAuto, fp.source);
-    result.stats.verified_pairs += clusters.verified_pairs;
     result.stats.final_clustering.steps = clusters.seconds;
     result.stats.final_clustering.verified_pairs = clusters.verified_pairs;
   } else {

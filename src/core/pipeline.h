@@ -114,17 +114,19 @@ struct PipelineStats {
   uint64_t duplicate_bytes = 0;    // bytes of dropped documents
   uint64_t boilerplate_blocks = 0;
   uint64_t candidate_lines = 0;  // distinct candidate line texts sketched
-  uint64_t verified_pairs = 0;  // LSH candidate pairs verified, both clusterings
   LshParams lsh;
   double seconds_pass1 = 0, seconds_pass2 = 0, seconds_cluster = 0, seconds_blocks = 0;
-  // Where seconds_cluster and verified_pairs go, for each clustering (the
-  // stories' feeds the block verdicts; the final one decides duplicates).
+  // Where seconds_cluster goes, and the LSH candidate pairs verified, for
+  // each clustering (the stories' feeds the block verdicts; the final one
+  // decides duplicates).
   struct ClusteringStats {
     double signatures = 0;        // seconds building its signatures
     ClusteringSteps steps;        // ClusterDocuments' seconds
     uint64_t verified_pairs = 0;  // its candidate pairs
   };
   ClusteringStats story_clustering, final_clustering;
+  // Both clusterings' candidate pairs.
+  uint64_t verified_pairs() const { return story_clustering.verified_pairs + final_clustering.verified_pairs; }
 };
 
 struct PipelineResult {

@@ -179,7 +179,7 @@ TEST(PipelineTest, ClusteringStepsAreTimedWithinTheClusterPhase) {
   EXPECT_GT(r.stats.story_clustering.verified_pairs, 0u);
   EXPECT_GT(r.stats.final_clustering.verified_pairs, 0u);
   EXPECT_EQ(r.stats.story_clustering.verified_pairs + r.stats.final_clustering.verified_pairs,
-            r.stats.verified_pairs);
+            r.stats.verified_pairs());
 }
 
 // One story printed four times by one site (print, mobile and archive pages,
