@@ -281,7 +281,7 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
   const auto buckets_of = [&](size_t j) {
     return std::span<const FixedLshIndex::BucketId>(block_buckets.get() + j * bands, block_bucket_count[j]);
   };
-  std::vector<uint32_t> order(kBlockDocs);  // the block's documents in the order the first step takes them
+  std::vector<uint32_t> order;  // with groups, the block's documents in the order the first step takes them
   for (size_t begin = 0; begin < n; begin += kBlockDocs) {
     step.Restart();
     const size_t end = std::min(n, begin + kBlockDocs);
@@ -289,15 +289,15 @@ ClusterAssignment ClusterDocuments(std::span<const uint32_t> sigs, int num_perm,
     // quick rejection is on): with few, the documents' own signatures and
     // bucket lists, read in order, matter more than the candidates'.
     const bool by_group = !groups.empty() && sig_nibbles != nullptr;
-    order.resize(end - begin);
-    for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<uint32_t>(j);
     if (by_group) {
+      order.resize(end - begin);
+      for (size_t j = 0; j < order.size(); ++j) order[j] = static_cast<uint32_t>(j);
       std::stable_sort(order.begin(), order.end(),
                        [&](uint32_t a, uint32_t b) { return groups[begin + a] < groups[begin + b]; });
     }
     ParallelForChunks(end - begin, kChunkDocs, threads, [&](size_t, size_t chunk_begin, size_t chunk_end, int t) {
       for (size_t p = chunk_begin; p < chunk_end; ++p) {
-        const size_t j = order[p];
+        const size_t j = by_group ? order[p] : p;  // the p-th document the step takes
         const uint32_t i = static_cast<uint32_t>(begin + j);
         if (!by_group) {
           if (p % 8 == 0 && i + kAheadDocs < n) index.PrefetchBucketsOf(static_cast<uint32_t>(i + kAheadDocs));
