@@ -1,6 +1,7 @@
 #include "dist/wire.h"
 
 #include <cstring>
+#include <iterator>
 #include <span>
 #include <type_traits>
 
@@ -22,6 +23,13 @@ class Writer {
   template <typename T, typename Alloc>
   void PutVector(const std::vector<T, Alloc>& v) {
     PutSpan(std::span<const T>(v.data(), v.size()));
+  }
+  // The vector of f(item) for each item, as PutVector writes one, with no
+  // array of them built first.
+  template <typename Range, typename F>
+  void PutMapped(const Range& items, F&& f) {
+    Put<uint64_t>(std::size(items));
+    for (const auto& item : items) Put(f(item));
   }
   void PutString(std::string_view s) {
     Put<uint64_t>(s.size());
@@ -88,11 +96,9 @@ std::string EncodeFingerprints(const Fingerprints& fp, int num_perm) {
   w.PutVector(fp.source);
   // An occurrence's sketch travels as its key beside it: the address sent
   // with the occurrence means nothing on another rank, and DecodeFingerprints
-  // replaces it (no copy of the occurrences just to clear it). The keys are
-  // written as a vector is, one by one, with no array of them.
+  // replaces it (no copy of the occurrences just to clear it).
   w.PutVector(fp.occurrences);
-  w.Put<uint64_t>(fp.occurrences.size());
-  for (const BlockOccurrence& occ : fp.occurrences) w.Put(SketchKey(occ.sketch));
+  w.PutMapped(fp.occurrences, [](const BlockOccurrence& occ) { return SketchKey(occ.sketch); });
   w.Put<uint64_t>(fp.sketches.size());
   fp.sketches.ForEach([&](uint64_t key, const LineSketch& sketch) {
     w.Put(key);
