@@ -76,6 +76,14 @@ inline unsigned EscapeNeededBits16(const Byte* p) {
 }
 #endif
 
+#if defined(__SSE2__)
+// 16 bits, one per byte of p[0, 16): '\\'.
+inline unsigned BackslashBits16(const Byte* p) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+}
+#endif
+
 // The byte classes the string scans look for, each as a byte test, an 8-byte
 // SWAR mask and (with SSE2) a 16-byte bit mask that agree with each other.
 struct StringSpecialClass {  // '"', '\\', < 0x20 or >= 0x80
@@ -90,6 +98,14 @@ struct EscapeNeededClass {  // '"', '\\' or < 0x20
   static uint64_t Mask8(uint64_t v) { return EscapeNeededMask(v); }
 #if defined(__SSE2__)
   static unsigned Bits16(const Byte* p) { return EscapeNeededBits16(p); }
+#endif
+};
+
+struct BackslashClass {  // '\\': where an escape starts in a valid string body
+  static bool Hit(Byte c) { return c == '\\'; }
+  static uint64_t Mask8(uint64_t v) { return ByteEqualMask(v, '\\'); }
+#if defined(__SSE2__)
+  static unsigned Bits16(const Byte* p) { return BackslashBits16(p); }
 #endif
 };
 
@@ -136,6 +152,9 @@ inline const Byte* FindEscapeNeeded(const Byte* p, const Byte* end) { return Fin
 inline const Byte* FindEscapeNeededScalar(const Byte* p, const Byte* end) {
   return FindFirstScalar<EscapeNeededClass>(p, end);
 }
+// First backslash in [p, end), or end.
+inline const Byte* FindBackslash(const Byte* p, const Byte* end) { return FindFirst<BackslashClass>(p, end); }
+inline const Byte* FindBackslashScalar(const Byte* p, const Byte* end) { return FindFirstScalar<BackslashClass>(p, end); }
 
 // Length (2..4) of the well-formed UTF-8 sequence starting at the non-ASCII
 // byte *p, or 0 if it is ill-formed (overlong, surrogate, > U+10FFFF,
@@ -375,12 +394,8 @@ inline size_t DecodeValidStringBodyScalar(const Byte* src, size_t n, Byte* dst) 
 #if defined(__SSE2__)
 // 64 bits, one per byte of p[0, 64), set at each backslash.
 inline uint64_t BackslashBits64(const Byte* p) {
-  const __m128i backslash = _mm_set1_epi8('\\');
   uint64_t bits = 0;
-  for (int i = 0; i < 4; ++i) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-    bits |= static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, backslash)))) << (16 * i);
-  }
+  for (int i = 0; i < 4; ++i) bits |= static_cast<uint64_t>(BackslashBits16(p + 16 * i)) << (16 * i);
   return bits;
 }
 

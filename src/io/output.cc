@@ -52,35 +52,16 @@ bool AppendJsonStringWithout(std::string_view value, std::span<const RemovedRang
   size_t text = 0;         // ...and in the decoded text
   // Moves the walk to decoded offset `to` (or the end); false if that is
   // inside an escape's decoded bytes. Up to the next backslash a byte is a
-  // byte of text, so only the bytes up to `to` are searched for one: 64 at
-  // a time where 64 are left (JSON text has an escape every few dozen bytes,
-  // too close together for a memchr call each), else with memchr.
+  // byte of text, so only the bytes up to `to` are searched for one (with
+  // the parser's scan: JSON text has an escape every few dozen bytes, too
+  // close together for a memchr call each).
   auto walk_to = [&](size_t to) {
     while (text < to && raw < end) {
-      const size_t plain = std::min<size_t>(end - raw, to - text);
-      size_t run = plain;
-      bool found = false;
-#if defined(__SSE2__)
-      if (end - raw >= 64) {
-        run = std::min<size_t>(plain, 64);
-        const uint64_t in_run = run == 64 ? ~uint64_t{0} : (uint64_t{1} << run) - 1;
-        const uint64_t backslashes = internal::BackslashBits64(raw) & in_run;
-        if (backslashes != 0) {
-          run = static_cast<size_t>(__builtin_ctzll(backslashes));
-          found = true;
-        }
-      } else
-#endif
-      {
-        const void* at = std::memchr(raw, '\\', plain);
-        if (at != nullptr) {
-          run = static_cast<const Byte*>(at) - raw;
-          found = true;
-        }
-      }
-      raw += run;
-      text += run;
-      if (!found) continue;  // at `to`, at the end, or 64 bytes on: the loop goes on or stops
+      const Byte* const plain_end = raw + std::min<size_t>(end - raw, to - text);
+      const Byte* const backslash = internal::FindBackslash(raw, plain_end);
+      text += backslash - raw;
+      raw = backslash;
+      if (backslash == plain_end) continue;  // at `to` or at the end: the loop stops
       Byte decoded[4];
       Byte* decoded_end = decoded;
       const Byte* after = raw;

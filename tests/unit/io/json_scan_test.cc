@@ -39,6 +39,7 @@ TEST(JsonScanTest, FindStringSpecialEveryByteAtEveryPosition) {
           if (from > size) continue;
           ExpectSameScan(s, from, FindStringSpecial, FindStringSpecialScalar);
           ExpectSameScan(s, from, FindEscapeNeeded, FindEscapeNeededScalar);
+          ExpectSameScan(s, from, FindBackslash, FindBackslashScalar);
         }
       }
     }
@@ -51,11 +52,13 @@ TEST(JsonScanTest, FindStringSpecialMasksDoNotLeakAcrossBytes) {
   for (size_t from = 0; from < s.size(); ++from) {
     ExpectSameScan(s, from, FindStringSpecial, FindStringSpecialScalar);
     ExpectSameScan(s, from, FindEscapeNeeded, FindEscapeNeededScalar);
+    ExpectSameScan(s, from, FindBackslash, FindBackslashScalar);
   }
   // Nothing special: the end.
   const std::string plain(100, '~');
   EXPECT_EQ(FindStringSpecial(B(plain), B(plain) + plain.size()), B(plain) + plain.size());
   EXPECT_EQ(FindEscapeNeeded(B(plain), B(plain) + plain.size()), B(plain) + plain.size());
+  EXPECT_EQ(FindBackslash(B(plain), B(plain) + plain.size()), B(plain) + plain.size());
 }
 
 TEST(JsonScanTest, ScanStringBodyStopsAtTheFirstInvalidUtf8Byte) {
