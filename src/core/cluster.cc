@@ -1,7 +1,6 @@
 #include "core/cluster.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -12,6 +11,7 @@
 
 #include "core/minhash.h"
 #include "core/parallel.h"
+#include "core/stamped_set.h"
 #include "core/stopwatch.h"
 
 namespace dedup {
@@ -123,54 +123,6 @@ struct BestMatch {
   bool found() const { return rep != UINT32_MAX && similarity >= 0.0; }
 };
 
-// The distinct items offered for one document, in the order first offered:
-// a small open-addressing set, restarted per document by a stamp, that
-// stays in L1 (a mark per document in an n-sized array cost a cache miss
-// for every item a bucket reports, ~9% of clustering with many candidates).
-class DistinctItems {
- public:
-  void Start() {
-    items_.clear();
-    if (++stamp_ == 0) Resize(slots_.size());  // the stamp wrapped: old marks must go
-  }
-  // Adds item; false if it was already in.
-  bool Add(uint32_t item) {
-    if (2 * (items_.size() + 1) > slots_.size()) Resize(std::max<size_t>(kMinSlots, 2 * slots_.size()));
-    for (size_t s = Place(item);; s = (s + 1) & (slots_.size() - 1)) {
-      Slot& slot = slots_[s];
-      if (slot.stamp != stamp_) {
-        slot = {item, stamp_};
-        items_.push_back(item);
-        return true;
-      }
-      if (slot.item == item) return false;
-    }
-  }
-  const std::vector<uint32_t>& items() const { return items_; }
-
- private:
-  static constexpr size_t kMinSlots = 1024;
-  struct Slot {
-    uint32_t item = 0;
-    uint32_t stamp = 0;  // 0: never used
-  };
-  size_t Place(uint32_t item) const { return (item * 0x9E3779B1u) >> (32 - shift_); }
-  // Empties the table into `size` slots (a power of two) and adds the items
-  // back.
-  void Resize(size_t size) {
-    slots_.assign(size, Slot{});
-    shift_ = std::countr_zero(size);
-    stamp_ = 1;
-    std::vector<uint32_t> items;
-    items.swap(items_);
-    for (const uint32_t item : items) Add(item);
-  }
-  std::vector<Slot> slots_;
-  int shift_ = 0;
-  uint32_t stamp_ = 0;
-  std::vector<uint32_t> items_;
-};
-
 // Compares documents with the candidate representatives the index reports;
 // one per thread.
 class CandidateVerifier {
@@ -201,14 +153,14 @@ class CandidateVerifier {
       __builtin_prefetch(&sizes_[rep]);
     });
     const uint32_t* sig = Signature(i);
-    for (const uint32_t rep : candidates_.items()) {
+    for (const uint32_t rep : candidates_.keys()) {
       if (sig_nibbles_ != nullptr &&
           !MayMatch(CountEqualNibbles(Nibbles(i), Nibbles(rep), num_perm_), num_perm_, sizes_[i], sizes_[rep],
                     options_))
         continue;
       best->Offer(MatchSimilarity(sig, Signature(rep), num_perm_, sizes_[i], sizes_[rep], options_), rep);
     }
-    return candidates_.items().size();
+    return candidates_.keys().size();
   }
 
  private:
@@ -221,7 +173,7 @@ class CandidateVerifier {
   const MatchOptions& options_;
   const size_t stride_ = VerificationStride(num_perm_);
   const uint8_t* sig_nibbles_ = nullptr;
-  DistinctItems candidates_;
+  StampedSet<uint32_t> candidates_;  // the document's, each once
 };
 
 }  // namespace

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <memory>
 #include <span>
@@ -16,6 +15,7 @@
 #include "core/heap_trim.h"
 #include "core/key_counter.h"
 #include "core/parallel.h"
+#include "core/stamped_set.h"
 #include "core/stopwatch.h"
 #include "core/tokenize.h"
 
@@ -114,47 +114,6 @@ uint32_t NextLineStart(std::string_view text, uint32_t begin) {
   return static_cast<uint32_t>(newline != nullptr ? static_cast<const char*>(newline) - text.data() + 1 : text.size());
 }
 
-// One document's keys, each once (pass 1 counts a key once per document):
-// open addressing over slots stamped with the document they belong to, so
-// that starting a document clears nothing.
-class DocumentKeys {
- public:
-  // Starts a document of at most max_keys keys.
-  void Start(size_t max_keys) {
-    const size_t size = std::bit_ceil(std::max<size_t>(16, 2 * max_keys));
-    if (size > slots_.size()) {
-      slots_.assign(size, Slot{});
-      stamp_ = 0;
-    }
-    mask_ = size - 1;
-    ++stamp_;
-    keys_.clear();
-  }
-  void Add(uint64_t key) {
-    for (size_t i = key & mask_;; i = (i + 1) & mask_) {  // keys are hashes: the low bits place them
-      Slot& slot = slots_[i];
-      if (slot.stamp != stamp_) {
-        slot = {key, stamp_};
-        keys_.push_back(key);
-        return;
-      }
-      if (slot.key == key) return;
-    }
-  }
-  // The distinct keys, in the order first added.
-  const std::vector<uint64_t>& keys() const { return keys_; }
-
- private:
-  struct Slot {
-    uint64_t key = 0;
-    uint64_t stamp = 0;  // 0: never used
-  };
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-  uint64_t stamp_ = 0;
-  std::vector<uint64_t> keys_;
-};
-
 // Per-thread scratch reused across documents.
 struct Scratch {
   std::string text;
@@ -165,7 +124,7 @@ struct Scratch {
   std::vector<std::pair<size_t, uint64_t>> unsketched;
   std::vector<std::pair<size_t, uint64_t>> unresolved;
   DistinctCounter distinct;
-  DocumentKeys doc_keys;
+  StampedSet<uint64_t> doc_keys;  // pass 1: the document's keys, each once (counted once per document)
   std::vector<LineKeys> line_keys;
   std::vector<uint64_t> line_shingles;
   std::vector<BlockOccurrence> occurrences;  // pass 2: the chunk's, until placed in document order
